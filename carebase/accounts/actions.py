@@ -1,0 +1,163 @@
+"""Every write to users, roles, teams and API tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carebase.accounts.events import EventKind
+from carebase.accounts.models import ApiToken, Team, User, new_raw_token, token_digest
+from carebase.core.access import forget_roles
+from carebase.core.events import changes, record_event
+from carebase.core.realtime import send_to_user
+from carebase.core.roles import Role
+
+
+def _role_groups(roles: Iterable[Role]) -> list[Group]:
+    return [Group.objects.get_or_create(name=Role(role).value)[0] for role in roles]
+
+
+def do_create_user(
+    username: str,
+    *,
+    roles: Iterable[Role],
+    email: str = "",
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "",
+    actor: Any = None,
+) -> User:
+    """Create a user with roles. A password of None leaves the account unusable
+    until the user sets one by a password reset."""
+    username = username.strip()
+    email = email.strip().lower()
+    roles = [Role(role) for role in roles]
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors["username"] = [_("A username is required.")]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("The username %(name)s is taken.") % {"name": username}]
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [_("Another user has the email %(email)s.") % {"email": email}]
+    if not roles:
+        errors["roles"] = [_("Give the user at least one role.")]
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+    )
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            errors["password"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save()
+        _apply_roles(user, roles)
+        record_event(EventKind.USER_CREATED, user, actor, roles=[r.value for r in roles])
+    return user
+
+
+def _apply_roles(user: User, roles: list[Role]) -> None:
+    user.groups.set(_role_groups(roles))
+    # Django admin opens to admins only; an admin holds every permission.
+    is_admin = Role.ADMIN in roles
+    if user.is_staff != is_admin or user.is_superuser != is_admin:
+        user.is_staff = is_admin
+        user.is_superuser = is_admin
+        user.save(update_fields=["is_staff", "is_superuser"])
+    forget_roles(user)
+
+
+def do_set_roles(user: User, roles: Iterable[Role], *, actor: Any) -> None:
+    new = sorted(Role(role).value for role in roles)
+    if not new:
+        raise ValidationError({"roles": [_("Give the user at least one role.")]})
+    old = sorted(user.groups.values_list("name", flat=True))
+    if old == new:
+        return
+    with transaction.atomic():
+        _apply_roles(user, [Role(role) for role in new])
+        record_event(EventKind.ROLES_CHANGED, user, actor, roles=[old, new])
+        send_to_user(user.pk, "roles_changed", {"roles": new})
+
+
+PROFILE_FIELDS = ["first_name", "last_name", "email", "language", "timezone"]
+
+
+def do_update_profile(user: User, *, actor: Any, **values: Any) -> dict[str, list[Any]]:
+    """Change any of PROFILE_FIELDS; returns what changed."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not profile fields: {', '.join(sorted(unknown))}")
+    if "email" in values:
+        values["email"] = values["email"].strip().lower()
+        if (
+            values["email"]
+            and User.objects.filter(email__iexact=values["email"]).exclude(pk=user.pk).exists()
+        ):
+            raise ValidationError(
+                {"email": [_("Another user has the email %(email)s.") % {"email": values["email"]}]}
+            )
+    diff = changes(user, list(values), values)
+    if not diff:
+        return diff
+    with transaction.atomic():
+        for field, value in values.items():
+            setattr(user, field, value)
+        user.save(update_fields=list(diff))
+        record_event(EventKind.PROFILE_UPDATED, user, actor, changes=diff)
+    return diff
+
+
+def do_update_preferences(user: User, *, actor: Any, language: str) -> None:
+    do_update_profile(user, actor=actor, language=language)
+
+
+def do_create_api_token(user: User, *, name: str, actor: Any) -> tuple[ApiToken, str]:
+    """Returns the token row and the raw token, which is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("Name the token after where it will be used.")]})
+    raw = new_raw_token()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], prefix=raw[:10], digest=token_digest(raw)
+        )
+        record_event(EventKind.TOKEN_CREATED, user, actor, token=token.pk, name=token.name)
+    return token, raw
+
+
+def do_revoke_api_token(token: ApiToken, *, actor: Any) -> None:
+    if token.revoked_at is not None:
+        return
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_event(EventKind.TOKEN_REVOKED, token.user, actor, token=token.pk, name=token.name)
+
+
+def do_set_team_members(team: Team, members: Iterable[User], *, actor: Any) -> None:
+    new = sorted({member.pk for member in members})
+    old = sorted(team.members.values_list("pk", flat=True))
+    if old == new:
+        return
+    with transaction.atomic():
+        team.members.set(new)
+        record_event(EventKind.TEAM_MEMBERS_CHANGED, team, actor, members=[old, new])

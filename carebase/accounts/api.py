@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from carebase.core.access import roles_of
+
+router = Router(tags=["accounts"])
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    email: str
+    name: str
+    roles: list[str]
+    language: str
+    timezone: str
+
+
+@router.get("/me", response=MeOut, summary="The user the token belongs to")
+def me(request: HttpRequest) -> dict:
+    user = request.user
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "email": user.email,
+        "name": user.get_full_name(),
+        "roles": sorted(role.value for role in roles_of(user)),
+        "language": user.language,
+        "timezone": user.timezone,
+    }

@@ -1,0 +1,51 @@
+"""Cursor pagination: lists answer {"items": [...], "next": <cursor or null>}.
+
+Keyset on the primary key: stable while rows are added, and each page is one
+indexed range query however deep the client reads. The cursor is opaque.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from ninja import Schema
+from ninja.errors import HttpError
+
+MAX_LIMIT = 200
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, _sep, value = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        if kind != "id" or not value.isdigit():
+            raise ValueError
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise HttpError(400, "The cursor is not one this API gave out.") from None
+
+
+class PageParams(Schema):
+    cursor: str | None = None
+    limit: int | None = None
+
+
+def paginate(queryset: QuerySet[Any], cursor: str | None, limit: int | None) -> dict[str, Any]:
+    size = limit or settings.API_PAGE_SIZE
+    if size < 1 or size > MAX_LIMIT:
+        raise HttpError(400, f"limit must be between 1 and {MAX_LIMIT}.")
+    queryset = queryset.order_by("pk")
+    if cursor:
+        queryset = queryset.filter(pk__gt=decode_cursor(cursor))
+    rows = list(queryset[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    return {"items": rows, "next": encode_cursor(rows[-1].pk) if has_more and rows else None}

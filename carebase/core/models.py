@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One typed row per state change: the timeline and the audit log.
+
+    `kind` holds a value of an app's `EventKind` choices ("crm.contact_created");
+    `data` holds what changed, for example {"field": [old, new]}.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("event"), max_length=64, db_index=True)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["target_type", "target_id", "created_at"], name="audit_target_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.target_id}"
+
+    @property
+    def label(self) -> str:
+        from carebase.core.events import event_label
+
+        return str(event_label(self.kind))
+
+
+class WorkerHeartbeat(models.Model):
+    """Written every few seconds by each running `manage.py run_worker`."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+
+class PeriodicJobState(models.Model):
+    """When each periodic job is next due; claimed with a conditional UPDATE so
+    that any number of workers enqueue it exactly once per period."""
+
+    name = models.CharField(max_length=200, unique=True)
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from carebase.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,84 @@
+"""Loading CRM objects for a caller, by the rules of carebase.core.access.
+
+Staff who may see the CRM see every organization; a customer sees only their
+own organization, its contacts and projects; anyone else sees nothing. Objects
+the caller may not see answer 404, as if they did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from carebase.core.access import Perm, has_perm, is_customer
+from carebase.crm.models import Contact, Organization, Project
+
+
+def customer_organization_id(user: Any) -> int | None:
+    if not is_customer(user):
+        return None
+    return Contact.objects.filter(user=user).values_list("organization_id", flat=True).first()
+
+
+def organizations_for(user: Any) -> QuerySet[Organization]:
+    queryset = Organization.objects.all()
+    if has_perm(user, Perm.VIEW_CRM):
+        return queryset
+    organization_id = customer_organization_id(user)
+    if organization_id is not None:
+        return queryset.filter(pk=organization_id)
+    return queryset.none()
+
+
+def contacts_for(user: Any) -> QuerySet[Contact]:
+    queryset = Contact.objects.all()
+    if has_perm(user, Perm.VIEW_CRM):
+        return queryset
+    organization_id = customer_organization_id(user)
+    if organization_id is not None:
+        return queryset.filter(organization_id=organization_id)
+    return queryset.none()
+
+
+def projects_for(user: Any) -> QuerySet[Project]:
+    queryset = Project.objects.all()
+    if has_perm(user, Perm.VIEW_CRM):
+        return queryset
+    organization_id = customer_organization_id(user)
+    if organization_id is not None:
+        return queryset.filter(organization_id=organization_id)
+    return queryset.none()
+
+
+def _load(queryset: QuerySet[Any], pk: int, user: Any, edit: bool) -> Any:
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if edit and not has_perm(user, Perm.EDIT_CRM):
+        raise PermissionDenied
+    return obj
+
+
+def access_organization(user: Any, pk: int, *, edit: bool = False) -> Organization:
+    return _load(organizations_for(user).select_related("cs_owner"), pk, user, edit)
+
+
+def access_contact(user: Any, pk: int, *, edit: bool = False) -> Contact:
+    queryset = contacts_for(user).select_related("organization").prefetch_related("identities")
+    return _load(queryset, pk, user, edit)
+
+
+def access_project(user: Any, pk: int, *, edit: bool = False) -> Project:
+    return _load(projects_for(user).select_related("organization"), pk, user, edit)
+
+
+def require_edit(user: Any) -> None:
+    if not has_perm(user, Perm.EDIT_CRM):
+        raise PermissionDenied
+
+
+def can_edit_commercial(user: Any) -> bool:
+    return has_perm(user, Perm.EDIT_COMMERCIAL)

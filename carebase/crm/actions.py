@@ -1,0 +1,390 @@
+"""Every write to organizations, contacts, identities and projects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carebase.accounts.actions import do_create_user
+from carebase.accounts.models import User
+from carebase.core.access import Perm, has_perm
+from carebase.core.errors import Conflict
+from carebase.core.events import changes, record_event
+from carebase.core.roles import Role
+from carebase.crm.events import EventKind
+from carebase.crm.identities import IdentityError, normalize
+from carebase.crm.models import (
+    Contact,
+    ContactIdentity,
+    IdentityKind,
+    Organization,
+    Project,
+    ProjectStatus,
+)
+
+ORGANIZATION_FIELDS = [
+    "name", "tier", "plan", "mrr", "currency", "status", "cs_owner", "website", "tax_id", "notes",
+]  # fmt: skip
+# Fields that move money or ownership: only roles with EDIT_COMMERCIAL change them.
+COMMERCIAL_FIELDS = {"tier", "plan", "mrr", "currency", "status", "cs_owner"}
+CONTACT_FIELDS = ["name", "organization", "language", "job_title", "notes"]
+PROJECT_FIELDS = ["name", "status", "external_id"]
+IDENTITY_FIELDS = {
+    "emails": IdentityKind.EMAIL,
+    "phones": IdentityKind.PHONE,
+    "telegram": IdentityKind.TELEGRAM,
+    "whatsapp": IdentityKind.WHATSAPP,
+}
+
+
+def _check_commercial(actor: Any, changed: Iterable[str]) -> None:
+    # actor None is the system itself (commands, demo, imports).
+    if actor is None:
+        return
+    if set(changed) & COMMERCIAL_FIELDS and not has_perm(actor, Perm.EDIT_COMMERCIAL):
+        raise PermissionDenied(_("Your role cannot change plan, tier, MRR, status or CS owner."))
+
+
+def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
+    # Uniqueness is checked by the callers, which answer it with a Conflict (409).
+    instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _check_organization_name_free(name: str, exclude_pk: int | None = None) -> None:
+    holder = Organization.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).first()
+    if holder is not None:
+        raise Conflict(
+            _("An organization named “%(name)s” already exists.") % {"name": holder.name},
+            field="name",
+            organization=holder.pk,
+        )
+
+
+def do_create_organization(*, actor: Any, **values: Any) -> Organization:
+    unknown = set(values) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Not organization fields: {', '.join(sorted(unknown))}")
+    defaults = Organization()
+    _check_commercial(actor, [f for f in values if values[f] != getattr(defaults, f)])
+    organization = Organization(**values)
+    organization.name = organization.name.strip()
+    _full_clean(organization)
+    _check_organization_name_free(organization.name)
+    with transaction.atomic():
+        try:
+            organization.save()
+        except IntegrityError:
+            _check_organization_name_free(organization.name)
+            raise
+        record_event(EventKind.ORGANIZATION_CREATED, organization, actor, name=organization.name)
+    return organization
+
+
+def do_update_organization(organization: Organization, *, actor: Any, **values: Any) -> dict:
+    unknown = set(values) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Not organization fields: {', '.join(sorted(unknown))}")
+    if "name" in values:
+        values["name"] = values["name"].strip()
+    diff = changes(organization, list(values), values)
+    if not diff:
+        return diff
+    _check_commercial(actor, diff)
+    before = {field: getattr(organization, field) for field in diff}
+    for field in diff:
+        setattr(organization, field, values[field])
+    try:
+        _full_clean(organization)
+        if "name" in diff:
+            _check_organization_name_free(organization.name, exclude_pk=organization.pk)
+    except (ValidationError, Conflict):
+        for field, value in before.items():
+            setattr(organization, field, value)
+        raise
+    with transaction.atomic():
+        organization.save(update_fields=[*diff, "updated_at"])
+        record_event(EventKind.ORGANIZATION_UPDATED, organization, actor, changes=diff)
+    return diff
+
+
+def _normalize_identities(values: Mapping[str, Iterable[str] | None]) -> dict[str, list[str]]:
+    """{field: [normalised values]} for the identity fields given; field errors
+    for every value that cannot be read."""
+    result: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}
+    for field, raws in values.items():
+        if raws is None:
+            continue
+        kind = IDENTITY_FIELDS[field]
+        normalized: list[str] = []
+        for raw in raws:
+            if not str(raw).strip():
+                continue
+            try:
+                value = normalize(kind, str(raw))
+            except IdentityError as error:
+                errors.setdefault(field, []).append(str(error))
+                continue
+            if value not in normalized:
+                normalized.append(value)
+        result[field] = normalized
+    if errors:
+        raise ValidationError(errors)
+    return result
+
+
+def _check_identities_free(identities: dict[str, list[str]], contact: Contact | None) -> None:
+    query = models.Q()
+    for field, values in identities.items():
+        for value in values:
+            query |= models.Q(kind=IDENTITY_FIELDS[field], value=value)
+    if not query:
+        return
+    taken = ContactIdentity.objects.filter(query).select_related("contact")
+    if contact is not None:
+        taken = taken.exclude(contact=contact)
+    holder = taken.order_by("id").first()
+    if holder is None:
+        return
+    field = next(f for f, kind in IDENTITY_FIELDS.items() if kind == holder.kind)
+    raise Conflict(
+        _("%(value)s already belongs to the contact “%(name)s” (#%(id)s).")
+        % {"value": holder.value, "name": holder.contact.name, "id": holder.contact_id},
+        field=field,
+        contact=holder.contact_id,
+        contact_name=holder.contact.name,
+        value=holder.value,
+    )
+
+
+def _replace_identities(contact: Contact, identities: dict[str, list[str]]) -> dict:
+    diff = {}
+    for field, values in identities.items():
+        kind = IDENTITY_FIELDS[field]
+        old = list(contact.identities.filter(kind=kind).values_list("value", flat=True))
+        if sorted(old) == sorted(values):
+            continue
+        contact.identities.filter(kind=kind).exclude(value__in=values).delete()
+        ContactIdentity.objects.bulk_create(
+            ContactIdentity(contact=contact, kind=kind, value=value)
+            for value in values
+            if value not in old
+        )
+        diff[field] = [old, values]
+    return diff
+
+
+def _save_identities(contact: Contact, identities: dict[str, list[str]]) -> dict:
+    try:
+        with transaction.atomic():
+            return _replace_identities(contact, identities)
+    except IntegrityError:
+        # Another request took one of these identities since we checked.
+        _check_identities_free(identities, contact)
+        raise
+
+
+def do_create_contact(
+    *,
+    actor: Any,
+    name: str,
+    organization: Organization | None = None,
+    language: str = "pl",
+    job_title: str = "",
+    notes: str = "",
+    user: User | None = None,
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    telegram: Iterable[str] = (),
+    whatsapp: Iterable[str] = (),
+) -> Contact:
+    contact = Contact(
+        name=name.strip(),
+        organization=organization,
+        language=language,
+        job_title=job_title,
+        notes=notes,
+        user=user,
+    )
+    field_errors: dict[str, list[str]] = {}
+    try:
+        _full_clean(contact, exclude=["user"])
+    except ValidationError as error:
+        field_errors.update(error.message_dict)
+    try:
+        identities = _normalize_identities(
+            {"emails": emails, "phones": phones, "telegram": telegram, "whatsapp": whatsapp}
+        )
+    except ValidationError as error:
+        field_errors.update(error.message_dict)
+    if field_errors:
+        raise ValidationError(field_errors)
+    _check_identities_free(identities, None)
+    with transaction.atomic():
+        contact.save()
+        _save_identities(contact, identities)
+        record_event(
+            EventKind.CONTACT_CREATED,
+            contact,
+            actor,
+            name=contact.name,
+            identities={f: v for f, v in identities.items() if v},
+        )
+    return contact
+
+
+def do_update_contact(contact: Contact, *, actor: Any, **values: Any) -> dict:
+    """Change any of CONTACT_FIELDS; an identity field given (emails, phones,
+    telegram, whatsapp) replaces that kind's whole list."""
+    unknown = set(values) - set(CONTACT_FIELDS) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise TypeError(f"Not contact fields: {', '.join(sorted(unknown))}")
+    plain = {field: values[field] for field in CONTACT_FIELDS if field in values}
+    if "name" in plain:
+        plain["name"] = plain["name"].strip()
+    identity_values = {field: values[field] for field in IDENTITY_FIELDS if field in values}
+    diff = changes(contact, list(plain), plain)
+    before = {field: getattr(contact, field) for field in diff}
+    for field in diff:
+        setattr(contact, field, plain[field])
+    field_errors: dict[str, list[str]] = {}
+    try:
+        _full_clean(contact, exclude=["user"])
+    except ValidationError as error:
+        field_errors.update(error.message_dict)
+    try:
+        identities = _normalize_identities(identity_values)
+    except ValidationError as error:
+        field_errors.update(error.message_dict)
+    try:
+        if field_errors:
+            raise ValidationError(field_errors)
+        _check_identities_free(identities, contact)
+    except (ValidationError, Conflict):
+        for field, value in before.items():
+            setattr(contact, field, value)
+        raise
+    with transaction.atomic():
+        if diff:
+            contact.save(update_fields=[*diff, "updated_at"])
+        diff.update(_save_identities(contact, identities))
+        if diff:
+            record_event(EventKind.CONTACT_UPDATED, contact, actor, changes=diff)
+    return diff
+
+
+def find_contact(kind: str, raw: str) -> Contact | None:
+    """The contact holding an identity, by one indexed lookup; None when unknown
+    or when the value cannot be an identity of that kind."""
+    try:
+        value = normalize(kind, raw)
+    except IdentityError:
+        return None
+    identity = (
+        ContactIdentity.objects.filter(kind=kind, value=value).select_related("contact").first()
+    )
+    return identity.contact if identity else None
+
+
+def do_create_project(
+    organization: Organization,
+    *,
+    actor: Any,
+    name: str,
+    status: str = ProjectStatus.ACTIVE,
+    external_id: str = "",
+) -> Project:
+    project = Project(organization=organization, name=name.strip(), status=status,
+                      external_id=external_id.strip())  # fmt: skip
+    if status == ProjectStatus.DISCONNECTED:
+        project.disconnected_at = timezone.now()
+    _full_clean(project)
+    with transaction.atomic():
+        project.save()
+        record_event(EventKind.PROJECT_CREATED, project, actor, name=project.name)
+    return project
+
+
+def do_update_project(project: Project, *, actor: Any, **values: Any) -> dict:
+    unknown = set(values) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not project fields: {', '.join(sorted(unknown))}")
+    diff = changes(project, list(values), values)
+    if not diff:
+        return diff
+    before = {field: getattr(project, field) for field in diff}
+    for field in diff:
+        setattr(project, field, values[field])
+    try:
+        _full_clean(project)
+    except ValidationError:
+        for field, value in before.items():
+            setattr(project, field, value)
+        raise
+    update_fields = list(diff)
+    if "status" in diff:
+        project.disconnected_at = (
+            timezone.now() if project.status == ProjectStatus.DISCONNECTED else None
+        )
+        update_fields.append("disconnected_at")
+    with transaction.atomic():
+        project.save(update_fields=update_fields)
+        record_event(EventKind.PROJECT_UPDATED, project, actor, changes=diff)
+    return diff
+
+
+def do_create_customer_user(
+    username: str,
+    *,
+    organization_name: str,
+    email: str = "",
+    password: str | None = None,
+    name: str = "",
+    actor: Any = None,
+) -> tuple[User, Contact, Organization]:
+    """A customer login: the user, their contact and the organization (created if missing).
+    A contact that already holds the email address is linked instead of duplicated."""
+    organization_name = organization_name.strip()
+    if not organization_name:
+        raise ValidationError({"organization": [_("A customer needs an organization.")]})
+    with transaction.atomic():
+        organization = Organization.objects.filter(name__iexact=organization_name).first()
+        if organization is None:
+            organization = do_create_organization(actor=actor, name=organization_name)
+        first, _sep, last = name.strip().partition(" ")
+        user = do_create_user(
+            username,
+            roles=[Role.CUSTOMER],
+            email=email,
+            password=password,
+            first_name=first,
+            last_name=last,
+            actor=actor,
+        )
+        contact = find_contact(IdentityKind.EMAIL, email) if email else None
+        if contact is not None and contact.user_id is not None:
+            raise Conflict(
+                _("The contact “%(name)s” with this email already has a login.")
+                % {"name": contact.name},
+                field="email",
+                contact=contact.pk,
+            )
+        if contact is None:
+            contact = do_create_contact(
+                actor=actor,
+                name=name.strip() or username,
+                organization=organization,
+                emails=[email] if email else [],
+                user=user,
+            )
+        else:
+            contact.user = user
+            contact.save(update_fields=["user", "updated_at"])
+            if contact.organization_id != organization.pk:
+                do_update_contact(contact, actor=actor, organization=organization)
+    return user, contact, organization

@@ -1,0 +1,344 @@
+"""Organizations, contacts and projects over the REST API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import HttpUrl
+
+from carebase.accounts.models import User
+from carebase.api.pagination import PageParams, paginate
+from carebase.crm.access import (
+    access_contact,
+    access_organization,
+    access_project,
+    contacts_for,
+    organizations_for,
+    projects_for,
+    require_edit,
+)
+from carebase.crm.actions import (
+    do_create_contact,
+    do_create_organization,
+    do_create_project,
+    do_update_contact,
+    do_update_organization,
+    do_update_project,
+)
+from carebase.crm.identities import IdentityError, normalize
+from carebase.crm.models import (
+    Contact,
+    Currency,
+    IdentityKind,
+    Language,
+    Organization,
+    OrganizationStatus,
+    Plan,
+    Project,
+    ProjectStatus,
+    Tier,
+)
+
+router = Router(tags=["crm"])
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    tier: Tier
+    plan: Plan
+    mrr: Decimal
+    currency: Currency
+    status: OrganizationStatus
+    cs_owner: int | None = Field(None, alias="cs_owner_id")
+    website: str
+    tax_id: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrganizationIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    tier: Tier = Tier.STANDARD
+    plan: Plan = Plan.START
+    mrr: Decimal = Field(Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+    currency: Currency = Currency.PLN
+    status: OrganizationStatus = OrganizationStatus.ACTIVE
+    cs_owner: int | None = None
+    website: HttpUrl | None = None
+    tax_id: str = Field("", max_length=32)
+    notes: str = ""
+
+
+class OrganizationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    tier: Tier | None = None
+    plan: Plan | None = None
+    mrr: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    currency: Currency | None = None
+    status: OrganizationStatus | None = None
+    cs_owner: int | None = None
+    website: HttpUrl | None = None
+    tax_id: str | None = Field(None, max_length=32)
+    notes: str | None = None
+
+
+class OrganizationList(Schema):
+    items: list[OrganizationOut]
+    next: str | None
+
+
+class OrganizationFilters(Schema):
+    q: str | None = Field(None, description="Part of the name or tax ID.")
+    tier: Tier | None = None
+    plan: Plan | None = None
+    status: OrganizationStatus | None = None
+    cs_owner: int | None = None
+
+
+def _organization_values(payload: Schema, *, partial: bool) -> dict[str, Any]:
+    values = payload.model_dump(exclude_unset=partial)
+    if "website" in values:
+        values["website"] = str(values["website"]) if values["website"] else ""
+    if "cs_owner" in values:
+        owner_id = values.pop("cs_owner")
+        owner = None
+        if owner_id is not None:
+            owner = User.objects.filter(pk=owner_id, is_active=True).first()
+            if owner is None:
+                raise ValidationError({"cs_owner": [f"No active user with id {owner_id}."]})
+        values["cs_owner"] = owner
+    if partial:
+        for field in ("name", "tier", "plan", "mrr", "currency", "status", "tax_id", "notes"):
+            if field in values and values[field] is None:
+                raise ValidationError({field: ["This field cannot be null."]})
+    return values
+
+
+@router.get("/organizations", response=OrganizationList, summary="List organizations")
+def list_organizations(
+    request: HttpRequest, filters: Query[OrganizationFilters], page: Query[PageParams]
+) -> dict:
+    queryset = organizations_for(request.user)
+    if filters.q:
+        queryset = queryset.filter(Q(name__icontains=filters.q) | Q(tax_id__icontains=filters.q))
+    for field in ("tier", "plan", "status"):
+        value = getattr(filters, field)
+        if value is not None:
+            queryset = queryset.filter(**{field: value})
+    if filters.cs_owner is not None:
+        queryset = queryset.filter(cs_owner_id=filters.cs_owner)
+    return paginate(queryset, page.cursor, page.limit)
+
+
+@router.post("/organizations", response={201: OrganizationOut}, summary="Create an organization")
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status:
+    require_edit(request.user)
+    values = _organization_values(payload, partial=False)
+    return Status(201, do_create_organization(actor=request.user, **values))
+
+
+@router.get("/organizations/{organization_id}", response=OrganizationOut)
+def get_organization(request: HttpRequest, organization_id: int) -> Organization:
+    return access_organization(request.user, organization_id)
+
+
+@router.patch("/organizations/{organization_id}", response=OrganizationOut)
+def update_organization(
+    request: HttpRequest, organization_id: int, payload: OrganizationPatch
+) -> Organization:
+    organization = access_organization(request.user, organization_id, edit=True)
+    do_update_organization(
+        organization, actor=request.user, **_organization_values(payload, partial=True)
+    )
+    return organization
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    organization: int | None = Field(None, alias="organization_id")
+    language: Language
+    job_title: str
+    notes: str
+    emails: list[str]
+    phones: list[str]
+    telegram: list[str]
+    whatsapp: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContactIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    emails: list[str] = []
+    phones: list[str] = Field([], description="Any readable form; stored in E.164.")
+    telegram: list[str] = []
+    whatsapp: list[str] = []
+    organization: int | None = None
+    language: Language = Language.POLISH
+    job_title: str = Field("", max_length=120)
+    notes: str = ""
+
+
+class ContactPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    emails: list[str] | None = None
+    phones: list[str] | None = None
+    telegram: list[str] | None = None
+    whatsapp: list[str] | None = None
+    organization: int | None = None
+    language: Language | None = None
+    job_title: str | None = Field(None, max_length=120)
+    notes: str | None = None
+
+
+class ContactList(Schema):
+    items: list[ContactOut]
+    next: str | None
+
+
+class ContactFilters(Schema):
+    q: str | None = Field(None, description="Part of the name, email or phone number.")
+    organization: int | None = None
+    email: str | None = Field(None, description="Exact email address (any case).")
+    phone: str | None = Field(None, description="Phone number in any readable form.")
+    telegram: str | None = None
+
+
+def _contact_values(request: HttpRequest, payload: Schema, *, partial: bool) -> dict[str, Any]:
+    values = payload.model_dump(exclude_unset=partial)
+    if "organization" in values:
+        organization_id = values.pop("organization")
+        organization = None
+        if organization_id is not None:
+            organization = organizations_for(request.user).filter(pk=organization_id).first()
+            if organization is None:
+                raise ValidationError(
+                    {"organization": [f"No organization with id {organization_id}."]}
+                )
+        values["organization"] = organization
+    if partial:
+        for field, value in list(values.items()):
+            if value is None and field != "organization":
+                raise ValidationError({field: ["This field cannot be null."]})
+    return values
+
+
+def _identity_filter(queryset: Any, kind: str, raw: str) -> Any:
+    try:
+        value = normalize(kind, raw)
+    except IdentityError:
+        return queryset.none()
+    return queryset.filter(identities__kind=kind, identities__value=value)
+
+
+@router.get("/contacts", response=ContactList, summary="List contacts")
+def list_contacts(
+    request: HttpRequest, filters: Query[ContactFilters], page: Query[PageParams]
+) -> dict:
+    queryset = contacts_for(request.user).prefetch_related("identities")
+    if filters.q:
+        queryset = queryset.filter(
+            Q(name__icontains=filters.q) | Q(identities__value__icontains=filters.q.lower())
+        ).distinct()
+    if filters.organization is not None:
+        queryset = queryset.filter(organization_id=filters.organization)
+    if filters.email:
+        queryset = _identity_filter(queryset, IdentityKind.EMAIL, filters.email)
+    if filters.phone:
+        queryset = _identity_filter(queryset, IdentityKind.PHONE, filters.phone)
+    if filters.telegram:
+        queryset = _identity_filter(queryset, IdentityKind.TELEGRAM, filters.telegram)
+    return paginate(queryset, page.cursor, page.limit)
+
+
+@router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
+def create_contact(request: HttpRequest, payload: ContactIn) -> Status:
+    require_edit(request.user)
+    contact = do_create_contact(
+        actor=request.user, **_contact_values(request, payload, partial=False)
+    )
+    return Status(201, access_contact(request.user, contact.pk))
+
+
+@router.get("/contacts/{contact_id}", response=ContactOut)
+def get_contact(request: HttpRequest, contact_id: int) -> Contact:
+    return access_contact(request.user, contact_id)
+
+
+@router.patch("/contacts/{contact_id}", response=ContactOut)
+def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Contact:
+    contact = access_contact(request.user, contact_id, edit=True)
+    do_update_contact(
+        contact, actor=request.user, **_contact_values(request, payload, partial=True)
+    )
+    return access_contact(request.user, contact_id)
+
+
+class ProjectOut(Schema):
+    id: int
+    organization: int = Field(alias="organization_id")
+    name: str
+    status: ProjectStatus
+    external_id: str
+    created_at: datetime
+    disconnected_at: datetime | None
+
+
+class ProjectIn(Schema):
+    organization: int
+    name: str = Field(min_length=1, max_length=200)
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    external_id: str = Field("", max_length=64)
+
+
+class ProjectPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    status: ProjectStatus | None = None
+    external_id: str | None = Field(None, max_length=64)
+
+
+class ProjectList(Schema):
+    items: list[ProjectOut]
+    next: str | None
+
+
+@router.get("/projects", response=ProjectList, summary="List projects")
+def list_projects(
+    request: HttpRequest,
+    page: Query[PageParams],
+    organization: int | None = None,
+    status: ProjectStatus | None = None,
+) -> dict:
+    queryset = projects_for(request.user)
+    if organization is not None:
+        queryset = queryset.filter(organization_id=organization)
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    return paginate(queryset, page.cursor, page.limit)
+
+
+@router.post("/projects", response={201: ProjectOut}, summary="Add a project to an organization")
+def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
+    organization = access_organization(request.user, payload.organization, edit=True)
+    values = payload.model_dump(exclude={"organization"})
+    return Status(201, do_create_project(organization, actor=request.user, **values))
+
+
+@router.patch("/projects/{project_id}", response=ProjectOut)
+def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Project:
+    project = access_project(request.user, project_id, edit=True)
+    values = payload.model_dump(exclude_unset=True)
+    for field, value in values.items():
+        if value is None:
+            raise ValidationError({field: ["This field cannot be null."]})
+    do_update_project(project, actor=request.user, **values)
+    return project

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from carebase.accounts.models import User
+from carebase.core.roles import Role
+from carebase.crm.access import can_edit_commercial, organizations_for
+from carebase.crm.actions import COMMERCIAL_FIELDS, ORGANIZATION_FIELDS
+from carebase.crm.models import Contact, Language, Organization, Project
+
+_SEPARATORS = re.compile(r"[\n,;]+")
+
+
+def split_values(text: str) -> list[str]:
+    return [part.strip() for part in _SEPARATORS.split(text or "") if part.strip()]
+
+
+def cs_owner_choices() -> Any:
+    roles = [Role.ADMIN, Role.HEAD_OF_SUCCESS, Role.CS_MANAGER]
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[role.value for role in roles]))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class OrganizationForm(forms.ModelForm):
+    """Validates input; the view saves through do_create/update_organization."""
+
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organization
+        fields = ORGANIZATION_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cs_owner"].queryset = cs_owner_choices()
+        if not can_edit_commercial(user):
+            for name in COMMERCIAL_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Your role cannot change this field.")
+
+    def validate_unique(self) -> None:
+        # The action answers a taken name with a Conflict naming the holder.
+        pass
+
+
+class IdentityListField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        return split_values(super().to_python(value))
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False
+    )
+    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    emails = IdentityListField(
+        label=_("Email addresses"), required=False, help_text=_("One per line.")
+    )
+    phones = IdentityListField(
+        label=_("Phone numbers"),
+        required=False,
+        help_text=_("One per line; numbers without a country code are read as Polish."),
+    )
+    telegram = IdentityListField(
+        label=_("Telegram"), required=False, help_text=_("User id or @username, one per line.")
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}),
+                            required=False)  # fmt: skip
+
+    def __init__(self, *args: Any, user: Any, contact: Contact | None = None, **kwargs: Any):
+        if contact is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": contact.name,
+                    "organization": contact.organization_id,
+                    "job_title": contact.job_title,
+                    "language": contact.language,
+                    "emails": contact.emails,
+                    "phones": contact.phones,
+                    "telegram": contact.telegram,
+                    "notes": contact.notes,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_for(user).only("id", "name")
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["name", "status", "external_id"]

@@ -1,0 +1,294 @@
+from __future__ import annotations
+
+import contextlib
+from copy import copy
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from carebase.core.access import Perm, has_perm, is_customer, is_staff_member
+from carebase.core.errors import Conflict
+from carebase.core.events import events_for
+from carebase.core.navigation import Panel
+from carebase.crm.access import (
+    access_contact,
+    access_organization,
+    access_project,
+    contacts_for,
+    organizations_for,
+    require_edit,
+)
+from carebase.crm.actions import (
+    do_create_contact,
+    do_create_organization,
+    do_create_project,
+    do_update_contact,
+    do_update_organization,
+    do_update_project,
+)
+from carebase.crm.forms import ContactForm, OrganizationForm, ProjectForm, cs_owner_choices
+from carebase.crm.identities import IdentityError, normalize_phone
+from carebase.crm.models import (
+    Contact,
+    Organization,
+    OrganizationStatus,
+    Plan,
+    Tier,
+)
+
+PAGE_SIZE = 25
+
+
+def _require_crm(request: HttpRequest) -> None:
+    if not has_perm(request.user, Perm.VIEW_CRM):
+        raise Http404
+
+
+def _apply_errors(form: Form, error: ValidationError | Conflict) -> None:
+    """Show an action's errors on the form's fields (or above it)."""
+    if isinstance(error, Conflict):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return
+    for field, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], form: Form | None = None):
+    status = 422 if form is not None and form.is_bound and form.errors else 200
+    return render(request, template, context, status=status)
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list_template(request: HttpRequest, full: str, rows: str) -> str:
+    # htmx search-as-you-type asks for the rows only.
+    return rows if request.headers.get("HX-Request") and request.GET.get("partial") else full
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    _require_crm(request)
+    queryset = organizations_for(request.user).select_related("cs_owner")
+    query = request.GET.get("q", "").strip()
+    if query:
+        queryset = queryset.filter(
+            Q(name__icontains=query) | Q(tax_id__icontains=query) | Q(website__icontains=query)
+        )
+    filters = {}
+    for field, choices in (("tier", Tier), ("plan", Plan), ("status", OrganizationStatus)):
+        value = request.GET.get(field, "")
+        if value in choices.values:
+            queryset = queryset.filter(**{field: value})
+            filters[field] = value
+    owner = request.GET.get("cs_owner", "")
+    if owner.isdigit():
+        queryset = queryset.filter(cs_owner_id=int(owner))
+        filters["cs_owner"] = owner
+    queryset = queryset.annotate(
+        contact_count=Count("contacts", distinct=True),
+        project_count=Count("projects", distinct=True),
+    )
+    context = {
+        "page": _page(request, queryset),
+        "query": query,
+        "filters": filters,
+        "tiers": Tier.choices,
+        "plans": Plan.choices,
+        "statuses": OrganizationStatus.choices,
+        "owners": cs_owner_choices(),
+        "can_edit": has_perm(request.user, Perm.EDIT_CRM),
+    }
+    template = _list_template(request, "crm/organization_list.html", "crm/_organization_rows.html")
+    return render(request, template, context)
+
+
+@login_required
+def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
+    _require_crm(request)
+    organization = access_organization(request.user, organization_id)
+    contacts = organization.contacts.prefetch_related("identities")
+    context = {
+        "organization": organization,
+        "contacts": contacts,
+        "projects": organization.projects.all(),
+        "events": events_for(organization)[:20],
+        "can_edit": has_perm(request.user, Perm.EDIT_CRM),
+    }
+    return render(request, "crm/organization_detail.html", context)
+
+
+@login_required
+def organization_create(request: HttpRequest) -> HttpResponse:
+    _require_crm(request)
+    require_edit(request.user)
+    form = OrganizationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = do_create_organization(actor=request.user, **form.cleaned_data)
+        except (ValidationError, Conflict) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Organization created."))
+            return redirect("crm:organization_detail", organization.pk)
+    return _render(request, "crm/organization_form.html", {"form": form}, form)
+
+
+@login_required
+def organization_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
+    _require_crm(request)
+    organization = access_organization(request.user, organization_id, edit=True)
+    # The form validates a copy, so the action sees what changed on the original.
+    form = OrganizationForm(request.POST or None, instance=copy(organization), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_organization(organization, actor=request.user, **form.cleaned_data)
+        except (ValidationError, Conflict) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Organization saved."))
+            return redirect("crm:organization_detail", organization.pk)
+    context = {"form": form, "organization": organization}
+    return _render(request, "crm/organization_form.html", context, form)
+
+
+def _contact_search(queryset: Any, query: str) -> Any:
+    condition = Q(name__icontains=query) | Q(identities__value__icontains=query.lower())
+    with contextlib.suppress(IdentityError):
+        condition |= Q(identities__value=normalize_phone(query))
+    return queryset.filter(condition).distinct()
+
+
+@login_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    _require_crm(request)
+    queryset = contacts_for(request.user).select_related("organization")
+    query = request.GET.get("q", "").strip()
+    if query:
+        queryset = _contact_search(queryset, query)
+    organization_id = request.GET.get("organization", "")
+    if organization_id.isdigit():
+        queryset = queryset.filter(organization_id=int(organization_id))
+    page = _page(request, queryset.prefetch_related("identities"))
+    context = {
+        "page": page,
+        "query": query,
+        "can_edit": has_perm(request.user, Perm.EDIT_CRM),
+    }
+    template = _list_template(request, "crm/contact_list.html", "crm/_contact_rows.html")
+    return render(request, template, context)
+
+
+@login_required
+def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    _require_crm(request)
+    contact = access_contact(request.user, contact_id)
+    context = {
+        "contact": contact,
+        "events": events_for(contact)[:20],
+        "can_edit": has_perm(request.user, Perm.EDIT_CRM),
+    }
+    return render(request, "crm/contact_detail.html", context)
+
+
+@login_required
+def contact_create(request: HttpRequest) -> HttpResponse:
+    _require_crm(request)
+    require_edit(request.user)
+    initial = {"organization": request.GET.get("organization")}
+    form = ContactForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = do_create_contact(actor=request.user, **form.cleaned_data)
+        except (ValidationError, Conflict) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Contact created."))
+            return redirect("crm:contact_detail", contact.pk)
+    return _render(request, "crm/contact_form.html", {"form": form}, form)
+
+
+@login_required
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    _require_crm(request)
+    contact = access_contact(request.user, contact_id, edit=True)
+    form = ContactForm(request.POST or None, user=request.user, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_contact(contact, actor=request.user, **form.cleaned_data)
+        except (ValidationError, Conflict) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect("crm:contact_detail", contact.pk)
+    return _render(request, "crm/contact_form.html", {"form": form, "contact": contact}, form)
+
+
+@login_required
+def project_create(request: HttpRequest, organization_id: int) -> HttpResponse:
+    _require_crm(request)
+    organization = access_organization(request.user, organization_id, edit=True)
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_create_project(organization, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Project added."))
+            return redirect("crm:organization_detail", organization.pk)
+    context = {"form": form, "organization": organization}
+    return _render(request, "crm/project_form.html", context, form)
+
+
+@login_required
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    _require_crm(request)
+    project = access_project(request.user, project_id, edit=True)
+    form = ProjectForm(request.POST or None, instance=copy(project))
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_project(project, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Project saved."))
+            return redirect("crm:organization_detail", project.organization_id)
+    context = {"form": form, "organization": project.organization, "project": project}
+    return _render(request, "crm/project_form.html", context, form)
+
+
+def crm_panel(request: HttpRequest) -> Panel | None:
+    user = request.user
+    if is_staff_member(user) and has_perm(user, Perm.VIEW_CRM):
+        organizations = Organization.objects.all()
+        return Panel(
+            template="crm/panel_staff.html",
+            context={
+                "organization_count": organizations.count(),
+                "contact_count": Contact.objects.count(),
+                "my_accounts": organizations.filter(cs_owner=user).order_by("-mrr")[:8],
+                "recent": organizations.order_by("-updated_at")[:8],
+            },
+            order=100,
+        )
+    if is_customer(user):
+        organization = organizations_for(user).first()
+        if organization is None:
+            return None
+        return Panel(
+            template="crm/panel_customer.html",
+            context={"organization": organization, "projects": organization.projects.all()},
+            order=100,
+        )
+    return None

@@ -1,0 +1,20 @@
+"""Test-wide setup: tasks run inline, passwords hash fast, personas are built in code."""
+
+import os
+
+# Read by carebase/settings.py, which pytest-django imports after this file.
+os.environ.setdefault("TASK_BACKEND", "immediate")
+
+import pytest
+
+from carebase.testing import *  # noqa: F403  (fixtures: personas and clients)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is deliberately slow; test_password_hashing checks it is what we use.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
