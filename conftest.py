@@ -1,10 +1,5 @@
 """Test-wide setup: tasks run inline, passwords hash fast, personas are built in code."""
 
-import os
-
-# Read by carebase/settings.py, which pytest-django imports after this file.
-os.environ.setdefault("TASK_BACKEND", "immediate")
-
 import pytest
 
 from carebase.testing import *  # noqa: F403  (fixtures: personas and clients)

@@ -55,7 +55,7 @@ def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> Non
     instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def _check_organization_name_free(name: str, exclude_pk: int | None = None) -> None:
+def check_organization_name_free(name: str, exclude_pk: int | None = None) -> None:
     holder = Organization.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).first()
     if holder is not None:
         raise Conflict(
@@ -74,12 +74,12 @@ def do_create_organization(*, actor: Any, **values: Any) -> Organization:
     organization = Organization(**values)
     organization.name = organization.name.strip()
     _full_clean(organization)
-    _check_organization_name_free(organization.name)
+    check_organization_name_free(organization.name)
     with transaction.atomic():
         try:
             organization.save()
         except IntegrityError:
-            _check_organization_name_free(organization.name)
+            check_organization_name_free(organization.name)
             raise
         record_event(EventKind.ORGANIZATION_CREATED, organization, actor, name=organization.name)
     return organization
@@ -101,7 +101,7 @@ def do_update_organization(organization: Organization, *, actor: Any, **values: 
     try:
         _full_clean(organization)
         if "name" in diff:
-            _check_organization_name_free(organization.name, exclude_pk=organization.pk)
+            check_organization_name_free(organization.name, exclude_pk=organization.pk)
     except (ValidationError, Conflict):
         for field, value in before.items():
             setattr(organization, field, value)

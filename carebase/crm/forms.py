@@ -6,11 +6,17 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carebase.accounts.models import User
+from carebase.core.errors import Conflict
 from carebase.core.roles import Role
 from carebase.crm.access import can_edit_commercial, organizations_for
-from carebase.crm.actions import COMMERCIAL_FIELDS, ORGANIZATION_FIELDS
+from carebase.crm.actions import (
+    COMMERCIAL_FIELDS,
+    ORGANIZATION_FIELDS,
+    check_organization_name_free,
+)
 from carebase.crm.models import Contact, Language, Organization, Project
 
 _SEPARATORS = re.compile(r"[\n,;]+")
@@ -48,9 +54,15 @@ class OrganizationForm(forms.ModelForm):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Your role cannot change this field.")
 
-    def validate_unique(self) -> None:
-        # The action answers a taken name with a Conflict naming the holder.
-        pass
+    def clean_name(self) -> str:
+        # A field error here also stops the model's case-insensitive constraint
+        # check, which would only say "constraint violated" above the form.
+        name = self.cleaned_data["name"].strip()
+        try:
+            check_organization_name_free(name, exclude_pk=self.instance.pk)
+        except Conflict as conflict:
+            raise forms.ValidationError(conflict.message) from None
+        return name
 
 
 class IdentityListField(forms.CharField):
@@ -66,7 +78,7 @@ class IdentityListField(forms.CharField):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.none(), required=False
     )

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Tier(models.TextChoices):
@@ -177,8 +178,8 @@ class ContactIdentity(models.Model):
 
 
 class ProjectStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    DISCONNECTED = "disconnected", _("Disconnected")
+    ACTIVE = "active", pgettext_lazy("project status", "Active")
+    DISCONNECTED = "disconnected", pgettext_lazy("project status", "Disconnected")
 
 
 class Project(models.Model):

@@ -98,7 +98,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     queryset = queryset.annotate(
         contact_count=Count("contacts", distinct=True),
         project_count=Count("projects", distinct=True),
-    )
+    ).order_by("name", "id")
     context = {
         "page": _page(request, queryset),
         "query": query,
