@@ -8,8 +8,13 @@ pytestmark = pytest.mark.django_db
 
 def test_admins_open_django_admin_and_its_lists(admin):
     client = client_for(admin)
-    for path in ("/admin/", "/admin/accounts/user/", "/admin/crm/organization/",
-                 "/admin/crm/contact/", "/admin/accounts/team/"):  # fmt: skip
+    for path in (
+        "/admin/",
+        "/admin/accounts/user/",
+        "/admin/crm/organization/",
+        "/admin/crm/contact/",
+        "/admin/accounts/team/",
+    ):
         assert client.get(path).status_code == 200, path
 
 

@@ -19,8 +19,16 @@ def run(*args):
 
 
 def test_create_user_makes_a_staff_user_with_a_role():
-    output = run("create_user", "ola", "--role", "support_agent", "--email", "ola@example.com",
-                 "--password", "a-long-enough-pass-1")  # fmt: skip
+    output = run(
+        "create_user",
+        "ola",
+        "--role",
+        "support_agent",
+        "--email",
+        "ola@example.com",
+        "--password",
+        "a-long-enough-pass-1",
+    )
     user = User.objects.get(username="ola")
     assert roles_of(user) == {Role.SUPPORT_AGENT}
     assert user.check_password("a-long-enough-pass-1")
@@ -36,8 +44,18 @@ def test_create_user_generates_and_prints_a_password_when_none_is_given():
 
 
 def test_create_user_makes_a_customer_and_their_organization():
-    run("create_user", "jola", "--role", "customer", "--email", "jola@firma.example",
-        "--organization", "Firma Nowa", "--password", "a-long-enough-pass-1")  # fmt: skip
+    run(
+        "create_user",
+        "jola",
+        "--role",
+        "customer",
+        "--email",
+        "jola@firma.example",
+        "--organization",
+        "Firma Nowa",
+        "--password",
+        "a-long-enough-pass-1",
+    )
     contact = Contact.objects.get(user__username="jola")
     assert contact.organization == Organization.objects.get(name="Firma Nowa")
     assert contact.emails == ["jola@firma.example"]

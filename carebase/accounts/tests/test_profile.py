@@ -11,9 +11,14 @@ def test_a_user_changes_name_language_and_time_zone(agent):
     client = client_for(agent)
     response = client.post(
         "/accounts/profile/",
-        {"first_name": "Piotr", "last_name": "Nowy", "email": "piotr@example.com",
-         "language": "pl", "timezone": "Europe/London"},
-    )  # fmt: skip
+        {
+            "first_name": "Piotr",
+            "last_name": "Nowy",
+            "email": "piotr@example.com",
+            "language": "pl",
+            "timezone": "Europe/London",
+        },
+    )
     assert response.status_code == 302
     agent.refresh_from_db()
     assert (agent.last_name, agent.language, agent.timezone) == ("Nowy", "pl", "Europe/London")
@@ -26,9 +31,14 @@ def test_an_unknown_time_zone_and_a_taken_email_are_refused(agent):
     make_user("other", Role.SALES, email="taken@example.com")
     response = client_for(agent).post(
         "/accounts/profile/",
-        {"first_name": "", "last_name": "", "email": "TAKEN@example.com", "language": "",
-         "timezone": "Mars/Olympus"},
-    )  # fmt: skip
+        {
+            "first_name": "",
+            "last_name": "",
+            "email": "TAKEN@example.com",
+            "language": "",
+            "timezone": "Mars/Olympus",
+        },
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"email", "timezone"}

@@ -35,11 +35,21 @@ def test_the_demo_seeds_a_believable_company_and_prints_the_logins():
 
 def test_the_demo_is_idempotent():
     seed()
-    counts = (User.objects.count(), Organization.objects.count(), Contact.objects.count(),
-              Project.objects.count(), ContactIdentity.objects.count())  # fmt: skip
+    counts = (
+        User.objects.count(),
+        Organization.objects.count(),
+        Contact.objects.count(),
+        Project.objects.count(),
+        ContactIdentity.objects.count(),
+    )
     seed()
-    assert counts == (User.objects.count(), Organization.objects.count(), Contact.objects.count(),
-                      Project.objects.count(), ContactIdentity.objects.count())  # fmt: skip
+    assert counts == (
+        User.objects.count(),
+        Organization.objects.count(),
+        Contact.objects.count(),
+        Project.objects.count(),
+        ContactIdentity.objects.count(),
+    )
 
 
 def test_every_demo_login_works(client):

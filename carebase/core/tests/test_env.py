@@ -60,8 +60,11 @@ def test_database_urls_for_sqlite_and_postgres():
     )
     assert postgres["ENGINE"].endswith("postgresql")
     assert (postgres["USER"], postgres["PASSWORD"], postgres["HOST"], postgres["PORT"]) == (
-        "care", "s@cret", "db.internal", "5433",
-    )  # fmt: skip
+        "care",
+        "s@cret",
+        "db.internal",
+        "5433",
+    )
     assert postgres["NAME"] == "carebase" and postgres["OPTIONS"] == {"sslmode": "require"}
 
 

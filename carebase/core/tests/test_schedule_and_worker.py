@@ -54,7 +54,8 @@ def test_the_housekeeping_job_prunes_old_heartbeats():
     from carebase.core.tasks import prune_finished_tasks
 
     old = timezone.now() - timedelta(days=2)
-    WorkerHeartbeat.objects.create(worker_id="gone", hostname="h", pid=1, started_at=old,
-                                   last_seen_at=old)  # fmt: skip
+    WorkerHeartbeat.objects.create(
+        worker_id="gone", hostname="h", pid=1, started_at=old, last_seen_at=old
+    )
     prune_finished_tasks.enqueue()
     assert not WorkerHeartbeat.objects.filter(worker_id="gone").exists()

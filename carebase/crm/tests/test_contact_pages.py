@@ -10,16 +10,25 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def anna(db):
     organization = do_create_organization(actor=None, name="Acme")
-    return do_create_contact(actor=None, name="Anna Nowak", organization=organization,
-                             emails=["anna@acme.example"], phones=["+48 601 234 567"])  # fmt: skip
+    return do_create_contact(
+        actor=None,
+        name="Anna Nowak",
+        organization=organization,
+        emails=["anna@acme.example"],
+        phones=["+48 601 234 567"],
+    )
 
 
 def test_an_agent_creates_a_contact_with_several_emails_and_phones(agent):
     response = client_for(agent).post(
         "/crm/contacts/new/",
-        {"name": "Jan Kowalski", "language": "pl",
-         "emails": "jan@example.com\nJ.Kowalski@Example.com", "phones": "601 234 567, 22 628 12 34"},
-    )  # fmt: skip
+        {
+            "name": "Jan Kowalski",
+            "language": "pl",
+            "emails": "jan@example.com\nJ.Kowalski@Example.com",
+            "phones": "601 234 567, 22 628 12 34",
+        },
+    )
     contact = Contact.objects.get(name="Jan Kowalski")
     assert response.status_code == 302
     assert sorted(contact.emails) == ["j.kowalski@example.com", "jan@example.com"]
@@ -61,9 +70,14 @@ def test_editing_a_contact_keeps_identities_that_did_not_change(agent, anna):
     assert form.initial["phones"] == ["+48601234567"]
     response = client.post(
         f"/crm/contacts/{anna.pk}/edit/",
-        {"name": "Anna Nowak-Kowalska", "language": "en", "organization": anna.organization_id,
-         "emails": "anna@acme.example", "phones": "+48601234567\n+49 30 1234567"},
-    )  # fmt: skip
+        {
+            "name": "Anna Nowak-Kowalska",
+            "language": "en",
+            "organization": anna.organization_id,
+            "emails": "anna@acme.example",
+            "phones": "+48601234567\n+49 30 1234567",
+        },
+    )
     assert response.status_code == 302
     anna.refresh_from_db()
     assert anna.name == "Anna Nowak-Kowalska"
@@ -92,8 +106,13 @@ def test_a_mentor_cannot_edit_contacts(mentor, anna):
 def test_the_contact_list_costs_a_fixed_number_of_queries(agent, django_assert_max_num_queries):
     organization = do_create_organization(actor=None, name="Acme")
     for number in range(25):
-        do_create_contact(actor=None, name=f"P{number}", organization=organization,
-                          emails=[f"p{number}@example.com"], phones=[f"+4860100{number:04d}"])  # fmt: skip
+        do_create_contact(
+            actor=None,
+            name=f"P{number}",
+            organization=organization,
+            emails=[f"p{number}@example.com"],
+            phones=[f"+4860100{number:04d}"],
+        )
     client = client_for(agent)
     client.get("/crm/contacts/")
     with django_assert_max_num_queries(10):

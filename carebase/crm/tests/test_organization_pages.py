@@ -10,8 +10,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def acme(db):
     organization = do_create_organization(actor=None, name="Acme Telecom", plan="business")
-    do_create_contact(actor=None, name="Anna Nowak", organization=organization,
-                      emails=["anna@acme.example"], phones=["601234567"])  # fmt: skip
+    do_create_contact(
+        actor=None,
+        name="Anna Nowak",
+        organization=organization,
+        emails=["anna@acme.example"],
+        phones=["601234567"],
+    )
     do_create_project(organization, actor=None, name="Main site")
     return organization
 
@@ -64,9 +69,15 @@ def test_the_organization_list_costs_a_fixed_number_of_queries(
 def test_a_cs_manager_creates_an_organization_from_the_form(cs_manager):
     response = client_for(cs_manager).post(
         "/crm/organizations/new/",
-        {"name": "Nowa Firma", "tier": "key", "plan": "business", "mrr": "1500.00",
-         "currency": "PLN", "status": "active"},
-    )  # fmt: skip
+        {
+            "name": "Nowa Firma",
+            "tier": "key",
+            "plan": "business",
+            "mrr": "1500.00",
+            "currency": "PLN",
+            "status": "active",
+        },
+    )
     organization = Organization.objects.get(name="Nowa Firma")
     assert response.status_code == 302
     assert response.url == f"/crm/organizations/{organization.pk}/"
@@ -76,9 +87,16 @@ def test_a_cs_manager_creates_an_organization_from_the_form(cs_manager):
 def test_invalid_fields_show_errors_and_save_nothing(cs_manager):
     response = client_for(cs_manager).post(
         "/crm/organizations/new/",
-        {"name": "", "tier": "key", "plan": "business", "mrr": "-1", "currency": "PLN",
-         "status": "active", "website": "not a url"},
-    )  # fmt: skip
+        {
+            "name": "",
+            "tier": "key",
+            "plan": "business",
+            "mrr": "-1",
+            "currency": "PLN",
+            "status": "active",
+            "website": "not a url",
+        },
+    )
     assert response.status_code == 422
     errors = response.context["form"].errors
     assert set(errors) >= {"name", "mrr", "website"}
@@ -96,9 +114,15 @@ def test_field_errors_are_in_the_users_language(cs_manager):
 def test_a_taken_name_is_shown_on_the_name_field(cs_manager, acme):
     response = client_for(cs_manager).post(
         "/crm/organizations/new/",
-        {"name": "ACME TELECOM", "tier": "standard", "plan": "start", "mrr": "0",
-         "currency": "PLN", "status": "active"},
-    )  # fmt: skip
+        {
+            "name": "ACME TELECOM",
+            "tier": "standard",
+            "plan": "start",
+            "mrr": "0",
+            "currency": "PLN",
+            "status": "active",
+        },
+    )
     assert response.status_code == 422
     assert "already exists" in response.context["form"].errors["name"][0]
     assert Organization.objects.count() == 1
@@ -110,9 +134,15 @@ def test_a_support_agent_sees_commercial_fields_locked(agent, acme):
     assert form.fields["mrr"].disabled
     client.post(
         f"/crm/organizations/{acme.pk}/edit/",
-        {"name": "Acme Telecom SA", "tier": "small", "plan": "trial", "mrr": "1",
-         "currency": "EUR", "status": "churned"},
-    )  # fmt: skip
+        {
+            "name": "Acme Telecom SA",
+            "tier": "small",
+            "plan": "trial",
+            "mrr": "1",
+            "currency": "EUR",
+            "status": "churned",
+        },
+    )
     acme.refresh_from_db()
     assert acme.name == "Acme Telecom SA"
     assert acme.plan == "business" and acme.status == "active"
@@ -122,9 +152,15 @@ def test_editing_records_what_changed_on_the_timeline(cs_manager, acme):
     client = client_for(cs_manager)
     client.post(
         f"/crm/organizations/{acme.pk}/edit/",
-        {"name": "Acme Telecom", "tier": "standard", "plan": "enterprise", "mrr": "0",
-         "currency": "PLN", "status": "active"},
-    )  # fmt: skip
+        {
+            "name": "Acme Telecom",
+            "tier": "standard",
+            "plan": "enterprise",
+            "mrr": "0",
+            "currency": "PLN",
+            "status": "active",
+        },
+    )
     page = client.get(f"/crm/organizations/{acme.pk}/").content.decode()
     assert "Organization updated" in page
     assert "plan" in page
