@@ -31,7 +31,8 @@ node_modules/.installed: package.json package-lock.json
 
 assets/vendor/.built: node_modules/.installed
 	mkdir -p assets/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js assets/vendor/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js \
+	   node_modules/chart.js/dist/chart.umd.min.js.map assets/vendor/
 	@touch $@
 
 $(MO): $(PO)

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from carebase.api.api import api
-from carebase.core.views import healthz
+from carebase.core.views import favicon, healthz
 
 admin.site.site_header = "carebase"
 admin.site.site_title = "carebase"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("carebase.accounts.urls")),

@@ -58,3 +58,8 @@ def test_healthz_reports_the_inline_task_mode_as_healthy(client, settings):
 def test_healthz_needs_no_login_and_is_not_cached(client):
     response = client.get("/healthz")
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_the_favicon_address_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.url.endswith("favicon.svg")
