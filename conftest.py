@@ -1,8 +1,15 @@
 """Test-wide setup: tasks run inline, passwords hash fast, personas are built in code."""
 
 import pytest
+from django.core.cache import cache
 
 from carebase.testing import *  # noqa: F403  (fixtures: personas and clients)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Sign-in throttling counts live in the cache; no test inherits another's.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

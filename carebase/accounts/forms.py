@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from carebase.accounts import throttle
 from carebase.accounts.actions import PROFILE_FIELDS
 from carebase.accounts.models import TIMEZONE_CHOICES, User
 
@@ -15,6 +16,21 @@ class LoginForm(AuthenticationForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        login = self.cleaned_data.get("username") or ""
+        if throttle.is_locked(self.request, login):
+            raise forms.ValidationError(
+                _("Too many failed attempts. Wait 15 minutes, or reset your password."),
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(self.request, login)
+            raise
+        throttle.clear(self.request, login)
+        return cleaned
 
 
 class ProfileForm(forms.Form):

@@ -21,6 +21,7 @@ class Perm(models.TextChoices):
     VIEW_CRM = "crm.view", _("See organizations, contacts and projects")
     EDIT_CRM = "crm.edit", _("Create and edit organizations, contacts and projects")
     EDIT_COMMERCIAL = "crm.edit_commercial", _("Change plan, tier, MRR, status and CS owner")
+    DELETE_CRM = "crm.delete", _("Delete organizations and contacts")
     MANAGE_USERS = "accounts.manage_users", _("Create users and change their roles")
     VIEW_AUDIT_LOG = "core.view_audit_log", _("Read the audit log")
 
@@ -29,10 +30,12 @@ _EVERY_STAFF_ROLE = frozenset(STAFF_ROLES)
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
-    Role.HEAD_OF_SUPPORT: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.VIEW_AUDIT_LOG}),
+    Role.HEAD_OF_SUPPORT: frozenset(
+        {Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.DELETE_CRM, Perm.VIEW_AUDIT_LOG}
+    ),
     Role.SUPPORT_AGENT: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM}),
     Role.HEAD_OF_SUCCESS: frozenset(
-        {Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL, Perm.VIEW_AUDIT_LOG}
+        {Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL, Perm.DELETE_CRM, Perm.VIEW_AUDIT_LOG}
     ),
     Role.CS_MANAGER: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL}),
     Role.MENTOR: frozenset({Perm.VIEW_CRM}),

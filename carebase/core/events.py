@@ -23,6 +23,10 @@ def event_label(kind: str) -> Any:
     return _LABELS.get(kind, kind)
 
 
+def event_kind_choices() -> list[tuple[str, Any]]:
+    return sorted(_LABELS.items())
+
+
 def record_event(kind: str, target: models.Model, actor: Any = None, **data: Any) -> AuditEvent:
     return AuditEvent.objects.create(
         kind=kind,

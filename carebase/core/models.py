@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -24,6 +25,8 @@ class AuditEvent(models.Model):
     kind = models.CharField(_("event"), max_length=64, db_index=True)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.PositiveBigIntegerField()
+    # Not a column: lets a list prefetch the targets of many events at once.
+    target = GenericForeignKey("target_type", "target_id")
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

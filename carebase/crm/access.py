@@ -53,22 +53,26 @@ def projects_for(user: Any) -> QuerySet[Project]:
     return queryset.none()
 
 
-def _load(queryset: QuerySet[Any], pk: int, user: Any, edit: bool) -> Any:
+def _load(queryset: QuerySet[Any], pk: int, user: Any, edit: bool, delete: bool = False) -> Any:
     obj = queryset.filter(pk=pk).first()
     if obj is None:
         raise Http404
     if edit and not has_perm(user, Perm.EDIT_CRM):
         raise PermissionDenied
+    if delete and not has_perm(user, Perm.DELETE_CRM):
+        raise PermissionDenied
     return obj
 
 
-def access_organization(user: Any, pk: int, *, edit: bool = False) -> Organization:
-    return _load(organizations_for(user).select_related("cs_owner"), pk, user, edit)
+def access_organization(
+    user: Any, pk: int, *, edit: bool = False, delete: bool = False
+) -> Organization:
+    return _load(organizations_for(user).select_related("cs_owner"), pk, user, edit, delete)
 
 
-def access_contact(user: Any, pk: int, *, edit: bool = False) -> Contact:
+def access_contact(user: Any, pk: int, *, edit: bool = False, delete: bool = False) -> Contact:
     queryset = contacts_for(user).select_related("organization").prefetch_related("identities")
-    return _load(queryset, pk, user, edit)
+    return _load(queryset, pk, user, edit, delete)
 
 
 def access_project(user: Any, pk: int, *, edit: bool = False) -> Project:
@@ -78,6 +82,10 @@ def access_project(user: Any, pk: int, *, edit: bool = False) -> Project:
 def require_edit(user: Any) -> None:
     if not has_perm(user, Perm.EDIT_CRM):
         raise PermissionDenied
+
+
+def can_delete(user: Any) -> bool:
+    return has_perm(user, Perm.DELETE_CRM)
 
 
 def can_edit_commercial(user: Any) -> bool:

@@ -112,6 +112,25 @@ def do_update_organization(organization: Organization, *, actor: Any, **values: 
     return diff
 
 
+def do_delete_organization(organization: Organization, *, actor: Any) -> None:
+    """Delete a client with its projects. Contacts are people with their own
+    history, so an organization that still has contacts is refused."""
+    contact_count = organization.contacts.count()
+    if contact_count:
+        raise Conflict(
+            _(
+                "“%(name)s” still has %(count)s contacts: move them to another "
+                "organization or delete them first."
+            )
+            % {"name": organization.name, "count": contact_count},
+            organization=organization.pk,
+            contacts=contact_count,
+        )
+    with transaction.atomic():
+        record_event(EventKind.ORGANIZATION_DELETED, organization, actor, name=organization.name)
+        organization.delete()
+
+
 def _normalize_identities(values: Mapping[str, Iterable[str] | None]) -> dict[str, list[str]]:
     """{field: [normalised values]} for the identity fields given; field errors
     for every value that cannot be read."""
@@ -276,6 +295,20 @@ def do_update_contact(contact: Contact, *, actor: Any, **values: Any) -> dict:
         if diff:
             record_event(EventKind.CONTACT_UPDATED, contact, actor, changes=diff)
     return diff
+
+
+def do_delete_contact(contact: Contact, *, actor: Any) -> None:
+    """Delete a contact and every identity it held (for example on a request to
+    be forgotten). The audit log keeps only the id, not the person's details."""
+    if contact.user is not None and contact.user.is_active:
+        raise Conflict(
+            _("“%(name)s” signs in to the portal: deactivate the login first.")
+            % {"name": contact.name},
+            contact=contact.pk,
+        )
+    with transaction.atomic():
+        record_event(EventKind.CONTACT_DELETED, contact, actor)
+        contact.delete()
 
 
 def find_contact(kind: str, raw: str) -> Contact | None:

@@ -27,6 +27,8 @@ from carebase.crm.actions import (
     do_create_contact,
     do_create_organization,
     do_create_project,
+    do_delete_contact,
+    do_delete_organization,
     do_update_contact,
     do_update_organization,
     do_update_project,
@@ -161,6 +163,14 @@ def update_organization(
     return organization
 
 
+@router.delete("/organizations/{organization_id}", response={204: None})
+def delete_organization(request: HttpRequest, organization_id: int) -> Status:
+    """Deletes the organization with its projects; refused (409) while it has contacts."""
+    organization = access_organization(request.user, organization_id, delete=True)
+    do_delete_organization(organization, actor=request.user)
+    return Status(204, None)
+
+
 class ContactOut(Schema):
     id: int
     name: str
@@ -281,6 +291,14 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
         contact, actor=request.user, **_contact_values(request, payload, partial=True)
     )
     return access_contact(request.user, contact_id)
+
+
+@router.delete("/contacts/{contact_id}", response={204: None})
+def delete_contact(request: HttpRequest, contact_id: int) -> Status:
+    """Deletes the contact and its identities; refused (409) while it has an active portal login."""
+    contact = access_contact(request.user, contact_id, delete=True)
+    do_delete_contact(contact, actor=request.user)
+    return Status(204, None)
 
 
 class ProjectOut(Schema):

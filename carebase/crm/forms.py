@@ -95,6 +95,9 @@ class ContactForm(forms.Form):
     telegram = IdentityListField(
         label=_("Telegram"), required=False, help_text=_("User id or @username, one per line.")
     )
+    whatsapp = IdentityListField(
+        label=_("WhatsApp"), required=False, help_text=_("Phone numbers used on WhatsApp.")
+    )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}),
                             required=False)  # fmt: skip
 
@@ -110,6 +113,7 @@ class ContactForm(forms.Form):
                     "emails": contact.emails,
                     "phones": contact.phones,
                     "telegram": contact.telegram,
+                    "whatsapp": contact.whatsapp,
                     "notes": contact.notes,
                 },
             )

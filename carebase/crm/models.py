@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -85,6 +86,9 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("crm:organization_detail", args=[self.pk])
+
 
 class Language(models.TextChoices):
     POLISH = "pl", _("Polish")
@@ -126,6 +130,9 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:contact_detail", args=[self.pk])
 
     def identities_of(self, kind: str) -> list[str]:
         # Reads the prefetched identities when the list view prefetched them.

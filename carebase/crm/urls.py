@@ -11,6 +11,8 @@ urlpatterns = [
          name="organization_detail"),
     path("organizations/<int:organization_id>/edit/", views.organization_edit,
          name="organization_edit"),
+    path("organizations/<int:organization_id>/delete/", views.organization_delete,
+         name="organization_delete"),
     path("organizations/<int:organization_id>/projects/new/", views.project_create,
          name="project_create"),
     path("projects/<int:project_id>/edit/", views.project_edit, name="project_edit"),
@@ -18,4 +20,5 @@ urlpatterns = [
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:contact_id>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path("contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
 ]  # fmt: skip

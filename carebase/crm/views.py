@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carebase.core.access import Perm, has_perm, is_customer, is_staff_member
@@ -22,6 +23,7 @@ from carebase.crm.access import (
     access_contact,
     access_organization,
     access_project,
+    can_delete,
     contacts_for,
     organizations_for,
     require_edit,
@@ -30,6 +32,8 @@ from carebase.crm.actions import (
     do_create_contact,
     do_create_organization,
     do_create_project,
+    do_delete_contact,
+    do_delete_organization,
     do_update_contact,
     do_update_organization,
     do_update_project,
@@ -124,6 +128,7 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
         "projects": organization.projects.all(),
         "events": events_for(organization)[:20],
         "can_edit": has_perm(request.user, Perm.EDIT_CRM),
+        "can_delete": can_delete(request.user),
     }
     return render(request, "crm/organization_detail.html", context)
 
@@ -162,6 +167,38 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
     return _render(request, "crm/organization_form.html", context, form)
 
 
+@login_required
+def organization_delete(request: HttpRequest, organization_id: int) -> HttpResponse:
+    _require_crm(request)
+    organization = access_organization(request.user, organization_id, delete=True)
+    return _confirm_delete(
+        request,
+        organization,
+        delete=do_delete_organization,
+        done_url="crm:organization_list",
+        back_url=reverse("crm:organization_detail", args=[organization.pk]),
+        message=_("Organization %(name)s deleted."),
+    )
+
+
+def _confirm_delete(
+    request: HttpRequest, obj: Any, *, delete: Any, done_url: str, back_url: str, message: str
+) -> HttpResponse:
+    """GET asks to confirm; POST deletes through the action or says why it cannot."""
+    problem = None
+    if request.method == "POST":
+        name = str(obj)
+        try:
+            delete(obj, actor=request.user)
+        except Conflict as conflict:
+            problem = conflict.message
+        else:
+            messages.success(request, message % {"name": name})
+            return redirect(done_url)
+    context = {"object": obj, "back_url": back_url, "problem": problem}
+    return render(request, "crm/confirm_delete.html", context, status=409 if problem else 200)
+
+
 def _contact_search(queryset: Any, query: str) -> Any:
     condition = Q(name__icontains=query) | Q(identities__value__icontains=query.lower())
     with contextlib.suppress(IdentityError):
@@ -197,6 +234,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "contact": contact,
         "events": events_for(contact)[:20],
         "can_edit": has_perm(request.user, Perm.EDIT_CRM),
+        "can_delete": can_delete(request.user),
     }
     return render(request, "crm/contact_detail.html", context)
 
@@ -232,6 +270,20 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
             messages.success(request, _("Contact saved."))
             return redirect("crm:contact_detail", contact.pk)
     return _render(request, "crm/contact_form.html", {"form": form, "contact": contact}, form)
+
+
+@login_required
+def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+    _require_crm(request)
+    contact = access_contact(request.user, contact_id, delete=True)
+    return _confirm_delete(
+        request,
+        contact,
+        delete=do_delete_contact,
+        done_url="crm:contact_list",
+        back_url=reverse("crm:contact_detail", args=[contact.pk]),
+        message=_("Contact %(name)s deleted."),
+    )
 
 
 @login_required

@@ -61,3 +61,27 @@ def test_the_login_page_does_not_redirect_to_another_site(client, agent):
         {"username": "agent1", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response.url == "/"
+
+
+def test_repeated_wrong_passwords_lock_the_login_for_a_while(client, agent):
+    from django.core.cache import cache
+
+    for _attempt in range(10):
+        client.post("/accounts/login/", {"username": "agent1", "password": "guess"})
+    response = client.post("/accounts/login/", {"username": "agent1", "password": PASSWORD})
+    assert SESSION_KEY not in client.session
+    assert "Too many failed attempts" in response.content.decode()
+    cache.clear()
+    client.post("/accounts/login/", {"username": "agent1", "password": PASSWORD})
+    assert int(client.session[SESSION_KEY]) == agent.pk
+
+
+def test_a_successful_sign_in_resets_the_failure_count(client, agent):
+    for _attempt in range(9):
+        client.post("/accounts/login/", {"username": "agent1", "password": "guess"})
+    client.post("/accounts/login/", {"username": "agent1", "password": PASSWORD})
+    client.logout()
+    for _attempt in range(9):
+        client.post("/accounts/login/", {"username": "agent1", "password": "guess"})
+    client.post("/accounts/login/", {"username": "agent1", "password": PASSWORD})
+    assert int(client.session[SESSION_KEY]) == agent.pk
