@@ -53,6 +53,7 @@ test-postgres: setup postgres
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy carebase
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 format: $(VENV)/.installed

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from carebase.accounts.models import ApiToken, Team, User
@@ -8,7 +9,7 @@ from carebase.accounts.models import ApiToken, Team, User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Preferences"), {"fields": ("language", "timezone")}),
     )
     list_display = ("username", "email", "first_name", "last_name", "is_active", "last_login")
@@ -29,6 +30,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("prefix", "digest", "created_at", "last_used_at")
     search_fields = ("name", "user__username", "prefix")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # A raw token is shown once at creation: create tokens in the profile page.
         return False

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from carebase.accounts.http import AuthenticatedRequest
 from carebase.core.access import roles_of
 
 router = Router(tags=["accounts"])
@@ -19,7 +19,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The user the token belongs to")
-def me(request: HttpRequest) -> dict:
+def me(request: AuthenticatedRequest) -> dict:
     user = request.user
     return {
         "id": user.pk,

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -41,7 +41,8 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields.update(forms.fields_for_model(User, fields=PROFILE_FIELDS))
-        self.fields["language"].choices = [("", _("As my browser")), *settings.LANGUAGES]
+        language = cast(forms.ChoiceField, self.fields["language"])
+        language.choices = [("", _("As my browser")), *settings.LANGUAGES]
         self.fields["timezone"] = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
 
     def clean_email(self) -> str:

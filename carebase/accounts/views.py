@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from carebase.accounts.actions import (
     do_update_profile,
 )
 from carebase.accounts.forms import ApiTokenForm, LoginForm, ProfileForm
+from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import Team
 from carebase.core.access import is_staff_member, roles_of
 from carebase.core.navigation import Panel
@@ -29,7 +31,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
         if user.language:
@@ -54,13 +56,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         messages.success(self.request, _("Your password has been changed."))
         return super().form_valid(form)
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST, user=user)
@@ -81,7 +83,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", _profile_context(request, form))
 
 
-def _profile_context(request: HttpRequest, form: ProfileForm, **extra: object) -> dict:
+def _profile_context(request: AuthenticatedRequest, form: ProfileForm, **extra: object) -> dict:
     user = request.user
     return {
         "form": form,
@@ -95,7 +97,7 @@ def _profile_context(request: HttpRequest, form: ProfileForm, **extra: object) -
 
 @login_required
 @require_POST
-def create_token(request: HttpRequest) -> HttpResponse:
+def create_token(request: AuthenticatedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         context = _profile_context(request, ProfileForm(user=request.user), token_form=form)
@@ -110,7 +112,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
     token = access_api_token(request.user, token_id)
     do_revoke_api_token(token, actor=request.user)
     messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
@@ -118,7 +120,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
-def teams(request: HttpRequest) -> HttpResponse:
+def teams(request: AuthenticatedRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         return redirect("core:home")
     team_list = Team.objects.select_related("lead").prefetch_related("members")
@@ -156,7 +158,7 @@ def _set_language_cookie(response: HttpResponse, language: str, request: HttpReq
     )
 
 
-def profile_panel(request: HttpRequest) -> Panel:
+def profile_panel(request: AuthenticatedRequest) -> Panel:
     user = request.user
     return Panel(
         template="accounts/panel_profile.html",

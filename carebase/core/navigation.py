@@ -42,7 +42,7 @@ def _nav_items() -> list[NavItem]:
 
 @cache
 def _panel_builders() -> list[Callable[[HttpRequest], Panel | None]]:
-    builders = []
+    builders: list[Callable[[HttpRequest], Panel | None]] = []
     for config in apps.get_app_configs():
         builders.extend(import_string(path) for path in getattr(config, "home_panels", []))
     return builders

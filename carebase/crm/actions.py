@@ -56,7 +56,10 @@ def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> Non
 
 
 def check_organization_name_free(name: str, exclude_pk: int | None = None) -> None:
-    holder = Organization.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).first()
+    same_name = Organization.objects.filter(name__iexact=name.strip())
+    if exclude_pk is not None:
+        same_name = same_name.exclude(pk=exclude_pk)
+    holder = same_name.first()
     if holder is not None:
         raise Conflict(
             _("An organization named “%(name)s” already exists.") % {"name": holder.name},

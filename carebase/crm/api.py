@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import HttpUrl
 
+from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import User
 from carebase.api.pagination import PageParams, paginate
 from carebase.crm.access import (
@@ -126,7 +126,7 @@ def _organization_values(payload: Schema, *, partial: bool) -> dict[str, Any]:
 
 @router.get("/organizations", response=OrganizationList, summary="List organizations")
 def list_organizations(
-    request: HttpRequest, filters: Query[OrganizationFilters], page: Query[PageParams]
+    request: AuthenticatedRequest, filters: Query[OrganizationFilters], page: Query[PageParams]
 ) -> dict:
     queryset = organizations_for(request.user)
     if filters.q:
@@ -141,20 +141,20 @@ def list_organizations(
 
 
 @router.post("/organizations", response={201: OrganizationOut}, summary="Create an organization")
-def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status:
+def create_organization(request: AuthenticatedRequest, payload: OrganizationIn) -> Status:
     require_edit(request.user)
     values = _organization_values(payload, partial=False)
     return Status(201, do_create_organization(actor=request.user, **values))
 
 
 @router.get("/organizations/{organization_id}", response=OrganizationOut)
-def get_organization(request: HttpRequest, organization_id: int) -> Organization:
+def get_organization(request: AuthenticatedRequest, organization_id: int) -> Organization:
     return access_organization(request.user, organization_id)
 
 
 @router.patch("/organizations/{organization_id}", response=OrganizationOut)
 def update_organization(
-    request: HttpRequest, organization_id: int, payload: OrganizationPatch
+    request: AuthenticatedRequest, organization_id: int, payload: OrganizationPatch
 ) -> Organization:
     organization = access_organization(request.user, organization_id, edit=True)
     do_update_organization(
@@ -164,7 +164,7 @@ def update_organization(
 
 
 @router.delete("/organizations/{organization_id}", response={204: None})
-def delete_organization(request: HttpRequest, organization_id: int) -> Status:
+def delete_organization(request: AuthenticatedRequest, organization_id: int) -> Status:
     """Deletes the organization with its projects; refused (409) while it has contacts."""
     organization = access_organization(request.user, organization_id, delete=True)
     do_delete_organization(organization, actor=request.user)
@@ -223,7 +223,9 @@ class ContactFilters(Schema):
     telegram: str | None = None
 
 
-def _contact_values(request: HttpRequest, payload: Schema, *, partial: bool) -> dict[str, Any]:
+def _contact_values(
+    request: AuthenticatedRequest, payload: Schema, *, partial: bool
+) -> dict[str, Any]:
     values = payload.model_dump(exclude_unset=partial)
     if "organization" in values:
         organization_id = values.pop("organization")
@@ -252,7 +254,7 @@ def _identity_filter(queryset: Any, kind: str, raw: str) -> Any:
 
 @router.get("/contacts", response=ContactList, summary="List contacts")
 def list_contacts(
-    request: HttpRequest, filters: Query[ContactFilters], page: Query[PageParams]
+    request: AuthenticatedRequest, filters: Query[ContactFilters], page: Query[PageParams]
 ) -> dict:
     queryset = contacts_for(request.user).prefetch_related("identities")
     if filters.q:
@@ -271,7 +273,7 @@ def list_contacts(
 
 
 @router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
-def create_contact(request: HttpRequest, payload: ContactIn) -> Status:
+def create_contact(request: AuthenticatedRequest, payload: ContactIn) -> Status:
     require_edit(request.user)
     contact = do_create_contact(
         actor=request.user, **_contact_values(request, payload, partial=False)
@@ -280,12 +282,14 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status:
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)
-def get_contact(request: HttpRequest, contact_id: int) -> Contact:
+def get_contact(request: AuthenticatedRequest, contact_id: int) -> Contact:
     return access_contact(request.user, contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut)
-def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Contact:
+def update_contact(
+    request: AuthenticatedRequest, contact_id: int, payload: ContactPatch
+) -> Contact:
     contact = access_contact(request.user, contact_id, edit=True)
     do_update_contact(
         contact, actor=request.user, **_contact_values(request, payload, partial=True)
@@ -294,7 +298,7 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
 
 
 @router.delete("/contacts/{contact_id}", response={204: None})
-def delete_contact(request: HttpRequest, contact_id: int) -> Status:
+def delete_contact(request: AuthenticatedRequest, contact_id: int) -> Status:
     """Deletes the contact and its identities; refused (409) while it has an active portal login."""
     contact = access_contact(request.user, contact_id, delete=True)
     do_delete_contact(contact, actor=request.user)
@@ -331,7 +335,7 @@ class ProjectList(Schema):
 
 @router.get("/projects", response=ProjectList, summary="List projects")
 def list_projects(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     page: Query[PageParams],
     organization: int | None = None,
     status: ProjectStatus | None = None,
@@ -345,14 +349,16 @@ def list_projects(
 
 
 @router.post("/projects", response={201: ProjectOut}, summary="Add a project to an organization")
-def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
+def create_project(request: AuthenticatedRequest, payload: ProjectIn) -> Status:
     organization = access_organization(request.user, payload.organization, edit=True)
     values = payload.model_dump(exclude={"organization"})
     return Status(201, do_create_project(organization, actor=request.user, **values))
 
 
 @router.patch("/projects/{project_id}", response=ProjectOut)
-def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Project:
+def update_project(
+    request: AuthenticatedRequest, project_id: int, payload: ProjectPatch
+) -> Project:
     project = access_project(request.user, project_id, edit=True)
     values = payload.model_dump(exclude_unset=True)
     for field, value in values.items():

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -22,7 +22,7 @@ from carebase.crm.models import Contact, Language, Organization, Project
 _SEPARATORS = re.compile(r"[\n,;]+")
 
 
-def split_values(text: str) -> list[str]:
+def split_values(text: str | None) -> list[str]:
     return [part.strip() for part in _SEPARATORS.split(text or "") if part.strip()]
 
 
@@ -48,7 +48,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cs_owner"].queryset = cs_owner_choices()
+        cast(forms.ModelChoiceField, self.fields["cs_owner"]).queryset = cs_owner_choices()
         if not can_edit_commercial(user):
             for name in COMMERCIAL_FIELDS:
                 self.fields[name].disabled = True
@@ -118,7 +118,8 @@ class ContactForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_for(user).only("id", "name")
+        organization = cast(forms.ModelChoiceField, self.fields["organization"])
+        organization.queryset = organizations_for(user).only("id", "name")
 
 
 class ProjectForm(forms.ModelForm):

@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from carebase.accounts.http import AuthenticatedRequest
 from carebase.core.access import Perm, has_perm, is_customer, is_staff_member
 from carebase.core.errors import Conflict
 from carebase.core.events import events_for
@@ -56,7 +57,7 @@ def _require_crm(request: HttpRequest) -> None:
         raise Http404
 
 
-def _apply_errors(form: Form, error: ValidationError | Conflict) -> None:
+def _apply_errors(form: BaseForm, error: ValidationError | Conflict) -> None:
     """Show an action's errors on the form's fields (or above it)."""
     if isinstance(error, Conflict):
         form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -66,7 +67,9 @@ def _apply_errors(form: Form, error: ValidationError | Conflict) -> None:
             form.add_error(field if field in form.fields else None, problem)
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any], form: Form | None = None):
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], form: BaseForm | None = None
+):
     status = 422 if form is not None and form.is_bound and form.errors else 200
     return render(request, template, context, status=status)
 
@@ -81,7 +84,7 @@ def _list_template(request: HttpRequest, full: str, rows: str) -> str:
 
 
 @login_required
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_crm(request)
     queryset = organizations_for(request.user).select_related("cs_owner")
     query = request.GET.get("q", "").strip()
@@ -118,7 +121,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
+def organization_detail(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
     _require_crm(request)
     organization = access_organization(request.user, organization_id)
     contacts = organization.contacts.prefetch_related("identities")
@@ -134,7 +137,7 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
 
 
 @login_required
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_crm(request)
     require_edit(request.user)
     form = OrganizationForm(request.POST or None, user=request.user)
@@ -150,7 +153,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
+def organization_edit(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
     _require_crm(request)
     organization = access_organization(request.user, organization_id, edit=True)
     # The form validates a copy, so the action sees what changed on the original.
@@ -168,7 +171,7 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
 
 
 @login_required
-def organization_delete(request: HttpRequest, organization_id: int) -> HttpResponse:
+def organization_delete(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
     _require_crm(request)
     organization = access_organization(request.user, organization_id, delete=True)
     return _confirm_delete(
@@ -182,7 +185,13 @@ def organization_delete(request: HttpRequest, organization_id: int) -> HttpRespo
 
 
 def _confirm_delete(
-    request: HttpRequest, obj: Any, *, delete: Any, done_url: str, back_url: str, message: str
+    request: AuthenticatedRequest,
+    obj: Any,
+    *,
+    delete: Any,
+    done_url: str,
+    back_url: str,
+    message: str,
 ) -> HttpResponse:
     """GET asks to confirm; POST deletes through the action or says why it cannot."""
     problem = None
@@ -207,7 +216,7 @@ def _contact_search(queryset: Any, query: str) -> Any:
 
 
 @login_required
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_crm(request)
     queryset = contacts_for(request.user).select_related("organization")
     query = request.GET.get("q", "").strip()
@@ -227,7 +236,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_detail(request: AuthenticatedRequest, contact_id: int) -> HttpResponse:
     _require_crm(request)
     contact = access_contact(request.user, contact_id)
     context = {
@@ -240,7 +249,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 
 @login_required
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_crm(request)
     require_edit(request.user)
     initial = {"organization": request.GET.get("organization")}
@@ -257,7 +266,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedRequest, contact_id: int) -> HttpResponse:
     _require_crm(request)
     contact = access_contact(request.user, contact_id, edit=True)
     form = ContactForm(request.POST or None, user=request.user, contact=contact)
@@ -273,7 +282,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 
 @login_required
-def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_delete(request: AuthenticatedRequest, contact_id: int) -> HttpResponse:
     _require_crm(request)
     contact = access_contact(request.user, contact_id, delete=True)
     return _confirm_delete(
@@ -287,7 +296,7 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 
 @login_required
-def project_create(request: HttpRequest, organization_id: int) -> HttpResponse:
+def project_create(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
     _require_crm(request)
     organization = access_organization(request.user, organization_id, edit=True)
     form = ProjectForm(request.POST or None)
@@ -304,7 +313,7 @@ def project_create(request: HttpRequest, organization_id: int) -> HttpResponse:
 
 
 @login_required
-def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_edit(request: AuthenticatedRequest, project_id: int) -> HttpResponse:
     _require_crm(request)
     project = access_project(request.user, project_id, edit=True)
     form = ProjectForm(request.POST or None, instance=copy(project))
@@ -320,7 +329,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     return _render(request, "crm/project_form.html", context, form)
 
 
-def crm_panel(request: HttpRequest) -> Panel | None:
+def crm_panel(request: AuthenticatedRequest) -> Panel | None:
     user = request.user
     if is_staff_member(user) and has_perm(user, Perm.VIEW_CRM):
         organizations = Organization.objects.all()
