@@ -1,15 +1,21 @@
 """Test-wide setup: tasks run inline, passwords hash fast, personas are built in code."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from carebase.testing import *  # noqa: F403  (fixtures: personas and clients)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Sign-in throttling counts live in the cache; no test inherits another's.
+def _fresh_cache_and_language():
+    # Sign-in throttling counts live in the cache, and a request leaves its
+    # language active in the thread: no test inherits another's.
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
