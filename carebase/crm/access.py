@@ -23,34 +23,25 @@ def customer_organization_id(user: Any) -> int | None:
     return Contact.objects.filter(user=user).values_list("organization_id", flat=True).first()
 
 
-def organizations_for(user: Any) -> QuerySet[Organization]:
-    queryset = Organization.objects.all()
+def _scope(queryset: QuerySet[Any], user: Any, organization_field: str) -> QuerySet[Any]:
     if has_perm(user, Perm.VIEW_CRM):
         return queryset
     organization_id = customer_organization_id(user)
     if organization_id is not None:
-        return queryset.filter(pk=organization_id)
+        return queryset.filter(**{organization_field: organization_id})
     return queryset.none()
+
+
+def organizations_for(user: Any) -> QuerySet[Organization]:
+    return _scope(Organization.objects.all(), user, "pk")
 
 
 def contacts_for(user: Any) -> QuerySet[Contact]:
-    queryset = Contact.objects.all()
-    if has_perm(user, Perm.VIEW_CRM):
-        return queryset
-    organization_id = customer_organization_id(user)
-    if organization_id is not None:
-        return queryset.filter(organization_id=organization_id)
-    return queryset.none()
+    return _scope(Contact.objects.all(), user, "organization_id")
 
 
 def projects_for(user: Any) -> QuerySet[Project]:
-    queryset = Project.objects.all()
-    if has_perm(user, Perm.VIEW_CRM):
-        return queryset
-    organization_id = customer_organization_id(user)
-    if organization_id is not None:
-        return queryset.filter(organization_id=organization_id)
-    return queryset.none()
+    return _scope(Project.objects.all(), user, "organization_id")
 
 
 def _load(queryset: QuerySet[Any], pk: int, user: Any, edit: bool, delete: bool = False) -> Any:

@@ -55,6 +55,20 @@ def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> Non
     instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
+def _assign_validated(instance: models.Model, values: dict[str, Any]) -> None:
+    """Set the fields and validate the instance; on invalid values put the old
+    ones back, so the caller's object is never left half-changed."""
+    before = {field: getattr(instance, field) for field in values}
+    for field, value in values.items():
+        setattr(instance, field, value)
+    try:
+        _full_clean(instance)
+    except ValidationError:
+        for field, value in before.items():
+            setattr(instance, field, value)
+        raise
+
+
 def check_organization_name_free(name: str, exclude_pk: int | None = None) -> None:
     same_name = Organization.objects.filter(name__iexact=name.strip())
     if exclude_pk is not None:
@@ -98,17 +112,9 @@ def do_update_organization(organization: Organization, *, actor: Any, **values: 
     if not diff:
         return diff
     _check_commercial(actor, diff)
-    before = {field: getattr(organization, field) for field in diff}
-    for field in diff:
-        setattr(organization, field, values[field])
-    try:
-        _full_clean(organization)
-        if "name" in diff:
-            check_organization_name_free(organization.name, exclude_pk=organization.pk)
-    except (ValidationError, Conflict):
-        for field, value in before.items():
-            setattr(organization, field, value)
-        raise
+    if "name" in diff:
+        check_organization_name_free(values["name"], exclude_pk=organization.pk)
+    _assign_validated(organization, {field: values[field] for field in diff})
     with transaction.atomic():
         organization.save(update_fields=[*diff, "updated_at"])
         record_event(EventKind.ORGANIZATION_UPDATED, organization, actor, changes=diff)
@@ -353,15 +359,7 @@ def do_update_project(project: Project, *, actor: Any, **values: Any) -> dict:
     diff = changes(project, list(values), values)
     if not diff:
         return diff
-    before = {field: getattr(project, field) for field in diff}
-    for field in diff:
-        setattr(project, field, values[field])
-    try:
-        _full_clean(project)
-    except ValidationError:
-        for field, value in before.items():
-            setattr(project, field, value)
-        raise
+    _assign_validated(project, {field: values[field] for field in diff})
     update_fields = list(diff)
     if "status" in diff:
         project.disconnected_at = (

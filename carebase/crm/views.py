@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from copy import copy
 from typing import Any
 
@@ -74,6 +75,29 @@ def _render(
     return render(request, template, context, status=status)
 
 
+def _form_page(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    message: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The one flow of every create and edit page: a valid POST is saved by the
+    action and redirects; errors (the form's or the action's) show on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except (ValidationError, Conflict) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(done(result))
+    return _render(request, template, {"form": form, **(context or {})}, form)
+
+
 def _page(request: HttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -140,16 +164,14 @@ def organization_detail(request: AuthenticatedRequest, organization_id: int) -> 
 def organization_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_crm(request)
     require_edit(request.user)
-    form = OrganizationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organization = do_create_organization(actor=request.user, **form.cleaned_data)
-        except (ValidationError, Conflict) as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Organization created."))
-            return redirect("crm:organization_detail", organization.pk)
-    return _render(request, "crm/organization_form.html", {"form": form}, form)
+    return _form_page(
+        request,
+        OrganizationForm(request.POST or None, user=request.user),
+        save=lambda data: do_create_organization(actor=request.user, **data),
+        done=lambda organization: organization.get_absolute_url(),
+        message=_("Organization created."),
+        template="crm/organization_form.html",
+    )
 
 
 @login_required
@@ -157,17 +179,15 @@ def organization_edit(request: AuthenticatedRequest, organization_id: int) -> Ht
     _require_crm(request)
     organization = access_organization(request.user, organization_id, edit=True)
     # The form validates a copy, so the action sees what changed on the original.
-    form = OrganizationForm(request.POST or None, instance=copy(organization), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_update_organization(organization, actor=request.user, **form.cleaned_data)
-        except (ValidationError, Conflict) as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Organization saved."))
-            return redirect("crm:organization_detail", organization.pk)
-    context = {"form": form, "organization": organization}
-    return _render(request, "crm/organization_form.html", context, form)
+    return _form_page(
+        request,
+        OrganizationForm(request.POST or None, instance=copy(organization), user=request.user),
+        save=lambda data: do_update_organization(organization, actor=request.user, **data),
+        done=lambda _diff: organization.get_absolute_url(),
+        message=_("Organization saved."),
+        template="crm/organization_form.html",
+        context={"organization": organization},
+    )
 
 
 @login_required
@@ -253,32 +273,29 @@ def contact_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_crm(request)
     require_edit(request.user)
     initial = {"organization": request.GET.get("organization")}
-    form = ContactForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact = do_create_contact(actor=request.user, **form.cleaned_data)
-        except (ValidationError, Conflict) as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Contact created."))
-            return redirect("crm:contact_detail", contact.pk)
-    return _render(request, "crm/contact_form.html", {"form": form}, form)
+    return _form_page(
+        request,
+        ContactForm(request.POST or None, user=request.user, initial=initial),
+        save=lambda data: do_create_contact(actor=request.user, **data),
+        done=lambda contact: contact.get_absolute_url(),
+        message=_("Contact created."),
+        template="crm/contact_form.html",
+    )
 
 
 @login_required
 def contact_edit(request: AuthenticatedRequest, contact_id: int) -> HttpResponse:
     _require_crm(request)
     contact = access_contact(request.user, contact_id, edit=True)
-    form = ContactForm(request.POST or None, user=request.user, contact=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_update_contact(contact, actor=request.user, **form.cleaned_data)
-        except (ValidationError, Conflict) as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Contact saved."))
-            return redirect("crm:contact_detail", contact.pk)
-    return _render(request, "crm/contact_form.html", {"form": form, "contact": contact}, form)
+    return _form_page(
+        request,
+        ContactForm(request.POST or None, user=request.user, contact=contact),
+        save=lambda data: do_update_contact(contact, actor=request.user, **data),
+        done=lambda _diff: contact.get_absolute_url(),
+        message=_("Contact saved."),
+        template="crm/contact_form.html",
+        context={"contact": contact},
+    )
 
 
 @login_required
@@ -299,34 +316,30 @@ def contact_delete(request: AuthenticatedRequest, contact_id: int) -> HttpRespon
 def project_create(request: AuthenticatedRequest, organization_id: int) -> HttpResponse:
     _require_crm(request)
     organization = access_organization(request.user, organization_id, edit=True)
-    form = ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_create_project(organization, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Project added."))
-            return redirect("crm:organization_detail", organization.pk)
-    context = {"form": form, "organization": organization}
-    return _render(request, "crm/project_form.html", context, form)
+    return _form_page(
+        request,
+        ProjectForm(request.POST or None),
+        save=lambda data: do_create_project(organization, actor=request.user, **data),
+        done=lambda _project: organization.get_absolute_url(),
+        message=_("Project added."),
+        template="crm/project_form.html",
+        context={"organization": organization},
+    )
 
 
 @login_required
 def project_edit(request: AuthenticatedRequest, project_id: int) -> HttpResponse:
     _require_crm(request)
     project = access_project(request.user, project_id, edit=True)
-    form = ProjectForm(request.POST or None, instance=copy(project))
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_update_project(project, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Project saved."))
-            return redirect("crm:organization_detail", project.organization_id)
-    context = {"form": form, "organization": project.organization, "project": project}
-    return _render(request, "crm/project_form.html", context, form)
+    return _form_page(
+        request,
+        ProjectForm(request.POST or None, instance=copy(project)),
+        save=lambda data: do_update_project(project, actor=request.user, **data),
+        done=lambda _diff: project.organization.get_absolute_url(),
+        message=_("Project saved."),
+        template="crm/project_form.html",
+        context={"organization": project.organization, "project": project},
+    )
 
 
 def crm_panel(request: AuthenticatedRequest) -> Panel | None:
