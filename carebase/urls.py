@@ -16,3 +16,6 @@ urlpatterns = [
     path("crm/", include("carebase.crm.urls")),
     path("", include("carebase.core.urls")),
 ]
+
+handler404 = "carebase.api.errors.not_found"
+handler500 = "carebase.api.errors.server_error"

@@ -75,13 +75,8 @@ def do_create_user(
 
 
 def _apply_roles(user: User, roles: list[Role]) -> None:
+    # The m2m_changed receiver in signals.py opens Django admin to admins only.
     user.groups.set(_role_groups(roles))
-    # Django admin opens to admins only; an admin holds every permission.
-    is_admin = Role.ADMIN in roles
-    if user.is_staff != is_admin or user.is_superuser != is_admin:
-        user.is_staff = is_admin
-        user.is_superuser = is_admin
-        user.save(update_fields=["is_staff", "is_superuser"])
     forget_roles(user)
 
 

@@ -11,3 +11,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
     navigation = [NavItem("accounts:teams", _("Teams"), is_staff_member, order=800)]
     home_panels = ["carebase.accounts.views.profile_panel"]
+
+    def ready(self) -> None:
+        from carebase.accounts import signals  # noqa: F401  (connects the receivers)

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from carebase.accounts import throttle
 from carebase.accounts.models import User
 
 
@@ -21,10 +22,13 @@ class UsernameOrEmailBackend(ModelBackend):
         login = username.strip()
         field = "email__iexact" if "@" in login else "username__iexact"
         user = User.objects.filter(**{field: login}).first()
-        if user is None:
-            # Hash anyway so that the time taken does not reveal which logins exist.
+        key = throttle.account_key(user.pk if user else None, login)
+        if not throttle.allow_attempt(request, key) or user is None:
+            # Hash anyway so that the time taken does not reveal which logins
+            # exist or are locked.
             User().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            throttle.succeeded(request, key)
             return user
         return None

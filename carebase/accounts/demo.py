@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from carebase.accounts.actions import do_create_user, do_set_team_members
 from carebase.accounts.models import Team, TeamKind, User
 from carebase.core.roles import Role
@@ -31,12 +33,13 @@ LEADS = {"support": "kasia.head", "success": "marta.cs"}
 def seed(context: Any) -> None:
     users: dict[str, User] = {}
     for username, first, last, roles, _team, language in STAFF:
-        user = User.objects.filter(username=username).first()
+        email = f"{username}@callflow.example"
+        user = User.objects.filter(Q(username=username) | Q(email__iexact=email)).first()
         if user is None:
             user = do_create_user(
                 username,
                 roles=roles,
-                email=f"{username}@callflow.example",
+                email=email,
                 password=DEMO_PASSWORD,
                 first_name=first,
                 last_name=last,

@@ -18,19 +18,16 @@ class LoginForm(AuthenticationForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        login = self.cleaned_data.get("username") or ""
-        if throttle.is_locked(self.request, login):
-            raise forms.ValidationError(
-                _("Too many failed attempts. Wait 15 minutes, or reset your password."),
-                code="throttled",
-            )
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            throttle.record_failure(self.request, login)
+            # The backend refuses locked accounts; say why instead of "wrong password".
+            if throttle.was_refused(self.request):
+                raise forms.ValidationError(
+                    _("Too many failed attempts. Wait 15 minutes, or reset your password."),
+                    code="throttled",
+                ) from None
             raise
-        throttle.clear(self.request, login)
-        return cleaned
 
 
 class ProfileForm(forms.Form):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import HttpError
 
 MAX_LIMIT = 200
@@ -33,13 +33,17 @@ def decode_cursor(cursor: str) -> int:
         raise HttpError(400, "The cursor is not one this API gave out.") from None
 
 
+# A database id: bounded so that a huge number is a 422, not a database overflow.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class PageParams(Schema):
     cursor: str | None = None
     limit: int | None = None
 
 
 def paginate(queryset: QuerySet[Any], cursor: str | None, limit: int | None) -> dict[str, Any]:
-    size = limit or settings.API_PAGE_SIZE
+    size = settings.API_PAGE_SIZE if limit is None else limit
     if size < 1 or size > MAX_LIMIT:
         raise HttpError(400, f"limit must be between 1 and {MAX_LIMIT}.")
     queryset = queryset.order_by("pk")

@@ -14,7 +14,7 @@ from carebase.accounts.actions import do_create_user
 from carebase.accounts.models import User
 from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
-from carebase.core.events import changes, record_event
+from carebase.core.events import changes, events_for, record_event
 from carebase.core.roles import Role
 from carebase.crm.events import EventKind
 from carebase.crm.identities import IdentityError, normalize
@@ -25,6 +25,7 @@ from carebase.crm.models import (
     Organization,
     Project,
     ProjectStatus,
+    name_key,
 )
 
 ORGANIZATION_FIELDS = [
@@ -70,7 +71,7 @@ def _assign_validated(instance: models.Model, values: dict[str, Any]) -> None:
 
 
 def check_organization_name_free(name: str, exclude_pk: int | None = None) -> None:
-    same_name = Organization.objects.filter(name__iexact=name.strip())
+    same_name = Organization.objects.filter(name_key=name_key(name))
     if exclude_pk is not None:
         same_name = same_name.exclude(pk=exclude_pk)
     holder = same_name.first()
@@ -92,13 +93,16 @@ def do_create_organization(*, actor: Any, **values: Any) -> Organization:
     organization.name = organization.name.strip()
     _full_clean(organization)
     check_organization_name_free(organization.name)
-    with transaction.atomic():
-        try:
+    try:
+        with transaction.atomic():
             organization.save()
-        except IntegrityError:
-            check_organization_name_free(organization.name)
-            raise
-        record_event(EventKind.ORGANIZATION_CREATED, organization, actor, name=organization.name)
+            record_event(
+                EventKind.ORGANIZATION_CREATED, organization, actor, name=organization.name
+            )
+    except IntegrityError:
+        # Another request took the name since we checked.
+        check_organization_name_free(organization.name)
+        raise
     return organization
 
 
@@ -115,9 +119,14 @@ def do_update_organization(organization: Organization, *, actor: Any, **values: 
     if "name" in diff:
         check_organization_name_free(values["name"], exclude_pk=organization.pk)
     _assign_validated(organization, {field: values[field] for field in diff})
-    with transaction.atomic():
-        organization.save(update_fields=[*diff, "updated_at"])
-        record_event(EventKind.ORGANIZATION_UPDATED, organization, actor, changes=diff)
+    try:
+        with transaction.atomic():
+            organization.save(update_fields=[*diff, "updated_at"])
+            record_event(EventKind.ORGANIZATION_UPDATED, organization, actor, changes=diff)
+    except IntegrityError:
+        # Another request took the name since we checked.
+        check_organization_name_free(organization.name, exclude_pk=organization.pk)
+        raise
     return diff
 
 
@@ -316,6 +325,9 @@ def do_delete_contact(contact: Contact, *, actor: Any) -> None:
             contact=contact.pk,
         )
     with transaction.atomic():
+        # Earlier events hold the name, addresses and numbers: keep the fact
+        # that they happened, forget what they said about the person.
+        events_for(contact).update(data={})
         record_event(EventKind.CONTACT_DELETED, contact, actor)
         contact.delete()
 
@@ -387,7 +399,7 @@ def do_create_customer_user(
     if not organization_name:
         raise ValidationError({"organization": [_("A customer needs an organization.")]})
     with transaction.atomic():
-        organization = Organization.objects.filter(name__iexact=organization_name).first()
+        organization = Organization.objects.filter(name_key=name_key(organization_name)).first()
         if organization is None:
             organization = do_create_organization(actor=actor, name=organization_name)
         first, _sep, last = name.strip().partition(" ")

@@ -1,11 +1,22 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from carebase.crm.models import Contact, ContactIdentity, Organization, Project
 
 
 class ContactIdentityInline(admin.TabularInline):
+    """Read-only: identities are normalised and checked for duplicates by the
+    contact form and the API, which Django admin would bypass."""
+
     model = ContactIdentity
     extra = 0
+    fields = readonly_fields = ("kind", "value", "created_at")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class ProjectInline(admin.TabularInline):

@@ -13,7 +13,8 @@ from pydantic import HttpUrl
 
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import User
-from carebase.api.pagination import PageParams, paginate
+from carebase.api.pagination import Id, PageParams, paginate
+from carebase.core.access import is_staff_member
 from carebase.crm.access import (
     access_contact,
     access_organization,
@@ -45,25 +46,46 @@ from carebase.crm.models import (
     Project,
     ProjectStatus,
     Tier,
+    name_key,
 )
 
 router = Router(tags=["crm"])
 
 
+def _staff_only(obj: Any, context: dict[str, Any], field: str) -> Any:
+    """Internal fields (segment, MRR, notes) are null for a customer's token."""
+    request = context.get("request") if context else None
+    if request is None or not is_staff_member(request.user):
+        return None
+    return getattr(obj, field)
+
+
 class OrganizationOut(Schema):
     id: int
     name: str
-    tier: Tier
+    tier: Tier | None = Field(description="Null for customers.")
     plan: Plan
-    mrr: Decimal
+    mrr: Decimal | None = Field(description="Null for customers.")
     currency: Currency
     status: OrganizationStatus
     cs_owner: int | None = Field(None, alias="cs_owner_id")
     website: str
     tax_id: str
-    notes: str
+    notes: str | None = Field(description="Null for customers.")
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_tier(obj: Organization, context: dict[str, Any]) -> Any:
+        return _staff_only(obj, context, "tier")
+
+    @staticmethod
+    def resolve_mrr(obj: Organization, context: dict[str, Any]) -> Any:
+        return _staff_only(obj, context, "mrr")
+
+    @staticmethod
+    def resolve_notes(obj: Organization, context: dict[str, Any]) -> Any:
+        return _staff_only(obj, context, "notes")
 
 
 class OrganizationIn(Schema):
@@ -73,7 +95,7 @@ class OrganizationIn(Schema):
     mrr: Decimal = Field(Decimal("0"), ge=0, max_digits=12, decimal_places=2)
     currency: Currency = Currency.PLN
     status: OrganizationStatus = OrganizationStatus.ACTIVE
-    cs_owner: int | None = None
+    cs_owner: Id | None = None
     website: HttpUrl | None = None
     tax_id: str = Field("", max_length=32)
     notes: str = ""
@@ -86,7 +108,7 @@ class OrganizationPatch(Schema):
     mrr: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: Currency | None = None
     status: OrganizationStatus | None = None
-    cs_owner: int | None = None
+    cs_owner: Id | None = None
     website: HttpUrl | None = None
     tax_id: str | None = Field(None, max_length=32)
     notes: str | None = None
@@ -102,7 +124,7 @@ class OrganizationFilters(Schema):
     tier: Tier | None = None
     plan: Plan | None = None
     status: OrganizationStatus | None = None
-    cs_owner: int | None = None
+    cs_owner: Id | None = None
 
 
 def _organization_values(payload: Schema, *, partial: bool) -> dict[str, Any]:
@@ -130,7 +152,9 @@ def list_organizations(
 ) -> dict:
     queryset = organizations_for(request.user)
     if filters.q:
-        queryset = queryset.filter(Q(name__icontains=filters.q) | Q(tax_id__icontains=filters.q))
+        queryset = queryset.filter(
+            Q(name_key__contains=name_key(filters.q)) | Q(tax_id__icontains=filters.q)
+        )
     for field in ("tier", "plan", "status"):
         value = getattr(filters, field)
         if value is not None:
@@ -148,13 +172,13 @@ def create_organization(request: AuthenticatedRequest, payload: OrganizationIn) 
 
 
 @router.get("/organizations/{organization_id}", response=OrganizationOut)
-def get_organization(request: AuthenticatedRequest, organization_id: int) -> Organization:
+def get_organization(request: AuthenticatedRequest, organization_id: Id) -> Organization:
     return access_organization(request.user, organization_id)
 
 
 @router.patch("/organizations/{organization_id}", response=OrganizationOut)
 def update_organization(
-    request: AuthenticatedRequest, organization_id: int, payload: OrganizationPatch
+    request: AuthenticatedRequest, organization_id: Id, payload: OrganizationPatch
 ) -> Organization:
     organization = access_organization(request.user, organization_id, edit=True)
     do_update_organization(
@@ -164,7 +188,7 @@ def update_organization(
 
 
 @router.delete("/organizations/{organization_id}", response={204: None})
-def delete_organization(request: AuthenticatedRequest, organization_id: int) -> Status:
+def delete_organization(request: AuthenticatedRequest, organization_id: Id) -> Status:
     """Deletes the organization with its projects; refused (409) while it has contacts."""
     organization = access_organization(request.user, organization_id, delete=True)
     do_delete_organization(organization, actor=request.user)
@@ -177,13 +201,17 @@ class ContactOut(Schema):
     organization: int | None = Field(None, alias="organization_id")
     language: Language
     job_title: str
-    notes: str
+    notes: str | None = Field(description="Null for customers.")
     emails: list[str]
     phones: list[str]
     telegram: list[str]
     whatsapp: list[str]
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_notes(obj: Contact, context: dict[str, Any]) -> Any:
+        return _staff_only(obj, context, "notes")
 
 
 class ContactIn(Schema):
@@ -192,7 +220,7 @@ class ContactIn(Schema):
     phones: list[str] = Field([], description="Any readable form; stored in E.164.")
     telegram: list[str] = []
     whatsapp: list[str] = []
-    organization: int | None = None
+    organization: Id | None = None
     language: Language = Language.POLISH
     job_title: str = Field("", max_length=120)
     notes: str = ""
@@ -204,7 +232,7 @@ class ContactPatch(Schema):
     phones: list[str] | None = None
     telegram: list[str] | None = None
     whatsapp: list[str] | None = None
-    organization: int | None = None
+    organization: Id | None = None
     language: Language | None = None
     job_title: str | None = Field(None, max_length=120)
     notes: str | None = None
@@ -217,7 +245,7 @@ class ContactList(Schema):
 
 class ContactFilters(Schema):
     q: str | None = Field(None, description="Part of the name, email or phone number.")
-    organization: int | None = None
+    organization: Id | None = None
     email: str | None = Field(None, description="Exact email address (any case).")
     phone: str | None = Field(None, description="Phone number in any readable form.")
     telegram: str | None = None
@@ -259,7 +287,8 @@ def list_contacts(
     queryset = contacts_for(request.user).prefetch_related("identities")
     if filters.q:
         queryset = queryset.filter(
-            Q(name__icontains=filters.q) | Q(identities__value__icontains=filters.q.lower())
+            Q(name_key__contains=name_key(filters.q))
+            | Q(identities__value__icontains=filters.q.lower())
         ).distinct()
     if filters.organization is not None:
         queryset = queryset.filter(organization_id=filters.organization)
@@ -282,14 +311,12 @@ def create_contact(request: AuthenticatedRequest, payload: ContactIn) -> Status:
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)
-def get_contact(request: AuthenticatedRequest, contact_id: int) -> Contact:
+def get_contact(request: AuthenticatedRequest, contact_id: Id) -> Contact:
     return access_contact(request.user, contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut)
-def update_contact(
-    request: AuthenticatedRequest, contact_id: int, payload: ContactPatch
-) -> Contact:
+def update_contact(request: AuthenticatedRequest, contact_id: Id, payload: ContactPatch) -> Contact:
     contact = access_contact(request.user, contact_id, edit=True)
     do_update_contact(
         contact, actor=request.user, **_contact_values(request, payload, partial=True)
@@ -298,7 +325,7 @@ def update_contact(
 
 
 @router.delete("/contacts/{contact_id}", response={204: None})
-def delete_contact(request: AuthenticatedRequest, contact_id: int) -> Status:
+def delete_contact(request: AuthenticatedRequest, contact_id: Id) -> Status:
     """Deletes the contact and its identities; refused (409) while it has an active portal login."""
     contact = access_contact(request.user, contact_id, delete=True)
     do_delete_contact(contact, actor=request.user)
@@ -316,7 +343,7 @@ class ProjectOut(Schema):
 
 
 class ProjectIn(Schema):
-    organization: int
+    organization: Id
     name: str = Field(min_length=1, max_length=200)
     status: ProjectStatus = ProjectStatus.ACTIVE
     external_id: str = Field("", max_length=64)
@@ -337,7 +364,7 @@ class ProjectList(Schema):
 def list_projects(
     request: AuthenticatedRequest,
     page: Query[PageParams],
-    organization: int | None = None,
+    organization: Id | None = None,
     status: ProjectStatus | None = None,
 ) -> dict:
     queryset = projects_for(request.user)
@@ -356,9 +383,7 @@ def create_project(request: AuthenticatedRequest, payload: ProjectIn) -> Status:
 
 
 @router.patch("/projects/{project_id}", response=ProjectOut)
-def update_project(
-    request: AuthenticatedRequest, project_id: int, payload: ProjectPatch
-) -> Project:
+def update_project(request: AuthenticatedRequest, project_id: Id, payload: ProjectPatch) -> Project:
     project = access_project(request.user, project_id, edit=True)
     values = payload.model_dump(exclude_unset=True)
     for field, value in values.items():

@@ -48,8 +48,9 @@ _TELEGRAM_USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{4,31})$")
 def normalize_telegram(raw: str) -> str:
     """A Telegram numeric user id, or a @username (stored lowercased with the @)."""
     value = raw.strip()
-    if value.isdigit() and 0 < len(value) <= 20:
-        return value
+    # isascii(): Python's isdigit() also accepts other scripts' digits.
+    if value.isascii() and value.isdigit() and 0 < len(value) <= 20 and int(value) > 0:
+        return str(int(value))
     match = _TELEGRAM_USERNAME.match(value)
     if match:
         return "@" + match.group(1).lower()

@@ -1,14 +1,33 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+
+def name_key(name: str) -> str:
+    """The form of a name that comparisons and search use: trimmed, casefolded."""
+    return " ".join(name.split()).casefold()
+
+
+class NameKeyed:
+    """Keeps `name_key` in step with `name` on every save, whoever saves."""
+
+    name: str
+    name_key: str
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)  # type: ignore[misc]
 
 
 class Tier(models.TextChoices):
@@ -38,10 +57,13 @@ class OrganizationStatus(models.TextChoices):
     CHURNED = "churned", _("Churned")
 
 
-class Organization(models.Model):
+class Organization(NameKeyed, models.Model):
     """A client company."""
 
     name = models.CharField(_("name"), max_length=200)
+    # casefold(name): unique and searched in Python's Unicode rules, which
+    # SQLite's LOWER() and LIKE do not follow ("ZĄBEK" vs "ząbek").
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.STANDARD)
     plan = models.CharField(_("plan"), max_length=16, choices=Plan.choices, default=Plan.START)
     mrr = models.DecimalField(
@@ -79,9 +101,6 @@ class Organization(models.Model):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(Lower("name"), name="organization_name_unique_ci"),
-        ]
 
     def __str__(self) -> str:
         return self.name
@@ -95,10 +114,11 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
-class Contact(models.Model):
+class Contact(NameKeyed, models.Model):
     """A person at a client (or not yet tied to one), reached by any of their identities."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(max_length=200, db_index=True, editable=False)
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organization"),

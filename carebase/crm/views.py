@@ -48,6 +48,7 @@ from carebase.crm.models import (
     OrganizationStatus,
     Plan,
     Tier,
+    name_key,
 )
 
 PAGE_SIZE = 25
@@ -114,7 +115,9 @@ def organization_list(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         queryset = queryset.filter(
-            Q(name__icontains=query) | Q(tax_id__icontains=query) | Q(website__icontains=query)
+            Q(name_key__contains=name_key(query))
+            | Q(tax_id__icontains=query)
+            | Q(website__icontains=query)
         )
     filters = {}
     for field, choices in (("tier", Tier), ("plan", Plan), ("status", OrganizationStatus)):
@@ -229,7 +232,9 @@ def _confirm_delete(
 
 
 def _contact_search(queryset: Any, query: str) -> Any:
-    condition = Q(name__icontains=query) | Q(identities__value__icontains=query.lower())
+    condition = Q(name_key__contains=name_key(query)) | Q(
+        identities__value__icontains=query.lower()
+    )
     with contextlib.suppress(IdentityError):
         condition |= Q(identities__value=normalize_phone(query))
     return queryset.filter(condition).distinct()

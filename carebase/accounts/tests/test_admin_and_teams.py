@@ -37,3 +37,25 @@ def test_staff_see_the_teams_and_their_members(agent):
 def test_customers_do_not_see_the_teams_page(customer):
     response = client_for(customer).get("/accounts/teams/")
     assert response.status_code == 302
+
+
+def test_taking_the_admin_group_away_in_django_admin_takes_the_rights_away(admin, agent):
+    from django.contrib.auth.models import Group
+
+    from carebase.core.access import Perm, has_perm
+
+    agent.groups.add(Group.objects.get(name="admin"))
+    agent.refresh_from_db()
+    assert agent.is_staff and agent.is_superuser
+    agent.groups.remove(Group.objects.get(name="admin"))
+    agent.refresh_from_db()
+    assert not agent.is_staff and not agent.is_superuser
+    assert not has_perm(agent, Perm.MANAGE_USERS)
+
+
+def test_removing_users_from_the_admin_group_page_takes_the_rights_away(admin):
+    from django.contrib.auth.models import Group
+
+    Group.objects.get(name="admin").user_set.remove(admin)
+    admin.refresh_from_db()
+    assert not admin.is_superuser

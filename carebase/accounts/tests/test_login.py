@@ -85,3 +85,34 @@ def test_a_successful_sign_in_resets_the_failure_count(client, agent):
         client.post("/accounts/login/", {"username": "agent1", "password": "guess"})
     client.post("/accounts/login/", {"username": "agent1", "password": PASSWORD})
     assert int(client.session[SESSION_KEY]) == agent.pk
+
+
+def test_the_limit_counts_username_and_email_as_one_account(client, agent):
+    for _attempt in range(5):
+        client.post("/accounts/login/", {"username": "agent1", "password": "guess"})
+    for _attempt in range(5):
+        client.post("/accounts/login/", {"username": "agent1@example.com", "password": "guess"})
+    client.post("/accounts/login/", {"username": "agent1@example.com", "password": PASSWORD})
+    assert SESSION_KEY not in client.session
+
+
+def test_the_admin_login_is_throttled_too(client, admin):
+    for _attempt in range(10):
+        client.post("/admin/login/", {"username": "admin1", "password": "guess"})
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "admin1", "password": PASSWORD}
+    )
+    assert SESSION_KEY not in client.session
+    assert response.status_code == 200
+
+
+def test_many_addresses_probing_one_account_are_all_counted(agent):
+    from django.test import Client
+
+    for number in range(10):
+        Client(REMOTE_ADDR=f"10.0.0.{number}").post(
+            "/accounts/login/", {"username": "agent1", "password": "guess"}
+        )
+    client = Client(REMOTE_ADDR="10.0.1.1")
+    client.post("/accounts/login/", {"username": "agent1", "password": PASSWORD})
+    assert SESSION_KEY not in client.session

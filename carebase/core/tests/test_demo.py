@@ -58,3 +58,17 @@ def test_every_demo_login_works(client):
         assert client.login(username=username, password="carebase-demo"), username
         assert client.get("/").status_code == 200
         client.logout()
+
+
+def test_the_demo_runs_again_after_people_edited_its_data():
+    from carebase.crm.actions import do_update_contact, do_update_organization
+
+    seed()
+    contact = Contact.objects.filter(user__isnull=True).first()
+    do_update_contact(contact, actor=None, name="Renamed Person", organization=None)
+    organization = Organization.objects.get(name="Hotel Pod Tatrami")
+    do_update_organization(organization, actor=None, name="Hotel Pod Giewontem")
+    User.objects.filter(username="piotr.agent").update(username="piotr.n")
+    seed()
+    assert Contact.objects.filter(name="Renamed Person").count() == 1
+    assert User.objects.filter(email="piotr.agent@callflow.example").count() == 1

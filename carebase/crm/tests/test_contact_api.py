@@ -157,3 +157,15 @@ def test_the_contact_list_costs_the_same_queries_for_many_rows(
     with django_assert_max_num_queries(6):
         response = api.get("/contacts", limit=30)
     assert len(response.json()["items"]) == 30
+
+
+def test_a_customer_does_not_see_notes_about_their_colleagues(customer, agent, api_as):
+    from carebase.crm.models import Organization
+
+    acme = Organization.objects.get(name="Acme")
+    api_as(agent).post(
+        "/contacts", {"name": "Boss", "organization": acme.pk, "notes": "never give discounts"}
+    )
+    items = api_as(customer).get("/contacts").json()["items"]
+    assert {item["name"] for item in items} == {"Acmeuser", "Boss"}
+    assert all(item["notes"] is None for item in items)

@@ -117,3 +117,15 @@ def test_the_contact_list_costs_a_fixed_number_of_queries(agent, django_assert_m
     client.get("/crm/contacts/")
     with django_assert_max_num_queries(10):
         assert client.get("/crm/contacts/").status_code == 200
+
+
+def test_contacts_are_found_by_name_in_any_letter_case(agent):
+    do_create_contact(actor=None, name="ŁUKASZ Żółw")
+    page = client_for(agent).get("/crm/contacts/", {"q": "łukasz żół"}).content.decode()
+    assert "ŁUKASZ Żółw" in page
+
+
+def test_identities_are_read_only_in_django_admin(admin, anna):
+    page = client_for(admin).get(f"/admin/crm/contact/{anna.pk}/change/").content.decode()
+    assert "+48601234567" in page
+    assert 'name="identities-0-value"' not in page

@@ -21,13 +21,14 @@ def anna(acme):
 
 
 def test_a_head_deletes_a_contact_and_its_identities_through_the_api(head_of_support, anna, api_as):
+    contact_id = anna.pk
     response = api_as(head_of_support).client.delete(
-        f"/api/v1/contacts/{anna.pk}", headers=api_as(head_of_support).headers
+        f"/api/v1/contacts/{contact_id}", headers=api_as(head_of_support).headers
     )
     assert response.status_code == 204
     assert not Contact.objects.exists() and not ContactIdentity.objects.exists()
     event = AuditEvent.objects.get(kind="crm.contact_deleted")
-    assert event.target_id == anna.pk and event.data == {}
+    assert event.target_id == contact_id and event.data == {}
 
 
 def test_an_organization_with_contacts_is_not_deleted(head_of_success, anna, api_as):
@@ -76,3 +77,18 @@ def test_the_delete_page_asks_first_then_deletes(head_of_support, anna):
     response = client.post(f"/crm/contacts/{anna.pk}/delete/")
     assert response.status_code == 302 and response.url == "/crm/contacts/"
     assert not Contact.objects.exists()
+
+
+def test_deleting_a_contact_forgets_what_earlier_events_said_about_them(admin, anna):
+    from carebase.crm.actions import do_delete_contact, do_update_contact
+
+    contact_id = anna.pk
+    do_update_contact(anna, actor=admin, name="Anna Kowalska", emails=["anna@example.com"])
+    do_delete_contact(anna, actor=admin)
+    events = AuditEvent.objects.filter(target_id=contact_id, kind__startswith="crm.contact")
+    assert {event.kind for event in events} == {
+        "crm.contact_created",
+        "crm.contact_updated",
+        "crm.contact_deleted",
+    }
+    assert all(event.data == {} for event in events)

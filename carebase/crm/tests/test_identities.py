@@ -87,3 +87,11 @@ def test_telegram_takes_ids_and_usernames():
     for typed in ("@a", "anna nowak", "@1anna", ""):
         with pytest.raises(IdentityError, match="Telegram"):
             normalize_telegram(typed)
+
+
+def test_telegram_ids_are_ascii_digits_without_leading_zeros():
+    assert normalize_telegram("0012345") == "12345"
+    fullwidth, arabic_indic = "\uff11\uff12\uff13", "\u0663\u0664\u0665"
+    for typed in (fullwidth, "0", arabic_indic):
+        with pytest.raises(IdentityError):
+            normalize_telegram(typed)

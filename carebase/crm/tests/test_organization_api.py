@@ -136,3 +136,28 @@ def test_the_interactive_docs_page_opens(agent):
 
     response = client_for(agent).get("/api/v1/docs")
     assert response.status_code == 200
+
+
+def test_a_customer_does_not_see_internal_notes_segment_or_mrr(customer, cs_manager, api_as):
+    acme = Organization.objects.get(name="Acme")
+    api_as(cs_manager).patch(
+        f"/organizations/{acme.pk}", {"notes": "about to churn", "mrr": "900", "tier": "key"}
+    )
+    body = api_as(customer).get(f"/organizations/{acme.pk}").json()
+    assert (body["notes"], body["mrr"], body["tier"]) == (None, None, None)
+    assert body["name"] == "Acme" and body["plan"] == "start"
+    staff_view = api_as(cs_manager).get(f"/organizations/{acme.pk}").json()
+    assert staff_view["notes"] == "about to churn" and staff_view["mrr"] == "900.00"
+
+
+def test_names_differing_only_in_polish_letter_case_are_one_organization(cs_manager, api_as):
+    api = api_as(cs_manager)
+    assert api.post("/organizations", {"name": "Ząbek"}).status_code == 201
+    assert api.post("/organizations", {"name": "ZĄBEK"}).status_code == 409
+
+
+def test_search_folds_polish_letters_case(cs_manager, api_as):
+    api = api_as(cs_manager)
+    api.post("/organizations", {"name": "ŻUBR Łódź"})
+    names = [o["name"] for o in api.get("/organizations", q="żubr łódź").json()["items"]]
+    assert names == ["ŻUBR Łódź"]
