@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,18 +37,32 @@ def do_create_user(
     language: str = "",
     actor: Any = None,
 ) -> User:
-    """Create a user with roles. A password of None leaves the account unusable
-    until the user sets one by a password reset."""
+    """Create a user with roles. With a password of None nobody knows the
+    password until the user sets one with "Forgot your password?"."""
     username = username.strip()
     email = email.strip().lower()
     roles = [Role(role) for role in roles]
     errors: dict[str, list[str]] = {}
     if not username:
         errors["username"] = [_("A username is required.")]
+    elif "@" in username:
+        # Sign-in reads a login with @ as an email address.
+        errors["username"] = [_("A username cannot contain @.")]
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("The username %(name)s is taken.") % {"name": username}]
-    if email and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [_("Another user has the email %(email)s.") % {"email": email}]
+    else:
+        try:
+            User.username_validator(username)
+        except ValidationError as error:
+            errors["username"] = list(error.messages)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = [_("“%(email)s” is not a valid email address.") % {"email": email}]
+        else:
+            if User.objects.filter(email__iexact=email).exists():
+                errors["email"] = [_("Another user has the email %(email)s.") % {"email": email}]
     if not roles:
         errors["roles"] = [_("Give the user at least one role.")]
     user = User(
@@ -64,10 +80,9 @@ def do_create_user(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        if password is None:
-            user.set_unusable_password()
-        else:
-            user.set_password(password)
+        # A random password rather than an unusable one: Django's reset form
+        # ignores accounts with unusable passwords.
+        user.set_password(secrets.token_urlsafe(32) if password is None else password)
         user.save()
         _apply_roles(user, roles)
         record_event(EventKind.USER_CREATED, user, actor, roles=[r.value for r in roles])
@@ -123,6 +138,12 @@ def do_update_profile(user: User, *, actor: Any, **values: Any) -> dict[str, lis
 
 def do_update_preferences(user: User, *, actor: Any, language: str) -> None:
     do_update_profile(user, actor=actor, language=language)
+
+
+def do_record_password_change(user: User, *, actor: Any, by_reset: bool) -> None:
+    """Django's password forms set the password; this records that it happened."""
+    kind = EventKind.PASSWORD_RESET if by_reset else EventKind.PASSWORD_CHANGED
+    record_event(kind, user, actor)
 
 
 def do_create_api_token(user: User, *, name: str, actor: Any) -> tuple[ApiToken, str]:

@@ -11,4 +11,6 @@ class EventKind(models.TextChoices):
     PROFILE_UPDATED = "accounts.profile_updated", _("Profile updated")
     TOKEN_CREATED = "accounts.token_created", _("API token created")
     TOKEN_REVOKED = "accounts.token_revoked", _("API token revoked")
+    PASSWORD_CHANGED = "accounts.password_changed", _("Password changed")
+    PASSWORD_RESET = "accounts.password_reset", _("Password reset by email")
     TEAM_MEMBERS_CHANGED = "accounts.team_members_changed", _("Team members changed")

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from carebase.core.access import Perm, has_perm, is_customer
+from carebase.core.roles import Role
 from carebase.crm.models import Contact, Organization, Project
 
 
@@ -73,6 +74,18 @@ def access_project(user: Any, pk: int, *, edit: bool = False) -> Project:
 def require_edit(user: Any) -> None:
     if not has_perm(user, Perm.EDIT_CRM):
         raise PermissionDenied
+
+
+def cs_owner_candidates() -> QuerySet[Any]:
+    """Who may own a client account: active admins, heads of CS and CS managers."""
+    from carebase.accounts.models import User
+
+    roles = [Role.ADMIN.value, Role.HEAD_OF_SUCCESS.value, Role.CS_MANAGER.value]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=roles)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def can_delete(user: Any) -> bool:

@@ -431,6 +431,12 @@ def do_create_customer_user(
         else:
             contact.user = user
             contact.save(update_fields=["user", "updated_at"])
+            record_event(
+                EventKind.CONTACT_UPDATED,
+                contact,
+                actor,
+                changes={"user": [None, user.username]},
+            )
             if contact.organization_id != organization.pk:
                 do_update_contact(contact, actor=actor, organization=organization)
     return user, contact, organization

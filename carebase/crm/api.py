@@ -12,7 +12,6 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import HttpUrl
 
 from carebase.accounts.http import AuthenticatedRequest
-from carebase.accounts.models import User
 from carebase.api.pagination import Id, PageParams, paginate
 from carebase.core.access import is_staff_member
 from carebase.crm.access import (
@@ -20,6 +19,7 @@ from carebase.crm.access import (
     access_organization,
     access_project,
     contacts_for,
+    cs_owner_candidates,
     organizations_for,
     projects_for,
     require_edit,
@@ -135,9 +135,11 @@ def _organization_values(payload: Schema, *, partial: bool) -> dict[str, Any]:
         owner_id = values.pop("cs_owner")
         owner = None
         if owner_id is not None:
-            owner = User.objects.filter(pk=owner_id, is_active=True).first()
+            owner = cs_owner_candidates().filter(pk=owner_id).first()
             if owner is None:
-                raise ValidationError({"cs_owner": [f"No active user with id {owner_id}."]})
+                raise ValidationError(
+                    {"cs_owner": [f"No active admin, head of CS or CS manager with id {owner_id}."]}
+                )
         values["cs_owner"] = owner
     if partial:
         for field in ("name", "tier", "plan", "mrr", "currency", "status", "tax_id", "notes"):

@@ -4,14 +4,11 @@ import re
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from carebase.accounts.models import User
 from carebase.core.errors import Conflict
-from carebase.core.roles import Role
-from carebase.crm.access import can_edit_commercial, organizations_for
+from carebase.crm.access import can_edit_commercial, cs_owner_candidates, organizations_for
 from carebase.crm.actions import (
     COMMERCIAL_FIELDS,
     ORGANIZATION_FIELDS,
@@ -26,16 +23,6 @@ def split_values(text: str | None) -> list[str]:
     return [part.strip() for part in _SEPARATORS.split(text or "") if part.strip()]
 
 
-def cs_owner_choices() -> Any:
-    roles = [Role.ADMIN, Role.HEAD_OF_SUCCESS, Role.CS_MANAGER]
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name__in=[role.value for role in roles]))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 class OrganizationForm(forms.ModelForm):
     """Validates input; the view saves through do_create/update_organization."""
 
@@ -48,7 +35,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["cs_owner"]).queryset = cs_owner_choices()
+        cast(forms.ModelChoiceField, self.fields["cs_owner"]).queryset = cs_owner_candidates()
         if not can_edit_commercial(user):
             for name in COMMERCIAL_FIELDS:
                 self.fields[name].disabled = True

@@ -27,6 +27,7 @@ from carebase.crm.access import (
     access_project,
     can_delete,
     contacts_for,
+    cs_owner_candidates,
     organizations_for,
     require_edit,
 )
@@ -40,7 +41,7 @@ from carebase.crm.actions import (
     do_update_organization,
     do_update_project,
 )
-from carebase.crm.forms import ContactForm, OrganizationForm, ProjectForm, cs_owner_choices
+from carebase.crm.forms import ContactForm, OrganizationForm, ProjectForm
 from carebase.crm.identities import IdentityError, normalize_phone
 from carebase.crm.models import (
     Contact,
@@ -140,7 +141,7 @@ def organization_list(request: AuthenticatedRequest) -> HttpResponse:
         "tiers": Tier.choices,
         "plans": Plan.choices,
         "statuses": OrganizationStatus.choices,
-        "owners": cs_owner_choices(),
+        "owners": cs_owner_candidates(),
         "can_edit": has_perm(request.user, Perm.EDIT_CRM),
     }
     template = _list_template(request, "crm/organization_list.html", "crm/_organization_rows.html")

@@ -95,3 +95,27 @@ def test_create_api_token_prints_the_token_alone_on_its_line(agent):
 def test_create_api_token_refuses_an_unknown_user(db):
     with pytest.raises(CommandError, match="No user"):
         run("create_api_token", "ghost")
+
+
+def test_linking_an_existing_contact_to_a_login_is_recorded():
+    from carebase.core.models import AuditEvent
+    from carebase.crm.actions import do_create_contact
+
+    contact = do_create_contact(actor=None, name="Jola", emails=["jola@firma.example"])
+    run(
+        "create_user",
+        "jola",
+        "--role",
+        "customer",
+        "--email",
+        "jola@firma.example",
+        "--organization",
+        "Firma",
+    )
+    contact.refresh_from_db()
+    assert contact.user.username == "jola"
+    changes = [
+        event.data["changes"]
+        for event in AuditEvent.objects.filter(kind="crm.contact_updated", target_id=contact.pk)
+    ]
+    assert {"user": [None, "jola"]} in changes

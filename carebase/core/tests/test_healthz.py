@@ -63,3 +63,7 @@ def test_healthz_needs_no_login_and_is_not_cached(client):
 def test_the_favicon_address_leads_to_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response.url.endswith("favicon.svg")
+
+
+def test_monitors_may_ask_with_head(client):
+    assert client.head("/healthz").status_code == 200

@@ -161,3 +161,11 @@ def test_search_folds_polish_letters_case(cs_manager, api_as):
     api.post("/organizations", {"name": "ŻUBR Łódź"})
     names = [o["name"] for o in api.get("/organizations", q="żubr łódź").json()["items"]]
     assert names == ["ŻUBR Łódź"]
+
+
+def test_only_cs_roles_can_own_a_client(cs_manager, agent, api_as):
+    api = api_as(cs_manager)
+    response = api.post("/organizations", {"name": "X", "cs_owner": agent.pk})
+    assert response.status_code == 422
+    response = api.post("/organizations", {"name": "X", "cs_owner": cs_manager.pk})
+    assert response.status_code == 201 and response.json()["cs_owner"] == cs_manager.pk
