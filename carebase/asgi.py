@@ -1,8 +1,16 @@
 """ASGI entry point: pages and the API over HTTP, live updates over WebSocket."""
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
+
+# whitenoise serves static files through a synchronous file iterator, which
+# Django's ASGI handler reads in a worker thread and warns about once per file.
+# That is the documented behaviour, not a fault: keep the log readable.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carebase.settings")
 django_http = get_asgi_application()  # sets Django up before the routes import models
