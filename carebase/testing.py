@@ -32,7 +32,7 @@ def make_customer(username: str, organization_name: str) -> User:
     user, _contact, _organization = do_create_customer_user(
         username,
         organization_name=organization_name,
-        email=f"{username}@{organization_name.lower()}.example",
+        email=f"{username}@{organization_name.lower().replace(' ', '-')}.example",
         password=PASSWORD,
         name=username.title(),
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from ninja import Router, Schema
 
 from carebase.accounts.http import AuthenticatedRequest
+from carebase.api.pagination import ERRORS
 from carebase.core.access import roles_of
 
 router = Router(tags=["accounts"])
@@ -18,7 +19,7 @@ class MeOut(Schema):
     timezone: str
 
 
-@router.get("/me", response=MeOut, summary="The user the token belongs to")
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The user the token belongs to")
 def me(request: AuthenticatedRequest) -> dict:
     user = request.user
     return {

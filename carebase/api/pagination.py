@@ -37,15 +37,30 @@ def decode_cursor(cursor: str) -> int:
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
+class ErrorOut(Schema):
+    """Every error: a message, or for 422 a list of {"loc", "msg", "type"} per field."""
+
+    detail: Any
+
+
+# Documented on every operation, so the schema says what a client may receive.
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
 class PageParams(Schema):
-    cursor: str | None = None
-    limit: int | None = None
+    cursor: str | None = Field(None, description="The `next` of the previous page.")
+    limit: int | None = Field(None, ge=1, le=MAX_LIMIT, description="Page size (default 50).")
 
 
 def paginate(queryset: QuerySet[Any], cursor: str | None, limit: int | None) -> dict[str, Any]:
     size = settings.API_PAGE_SIZE if limit is None else limit
-    if size < 1 or size > MAX_LIMIT:
-        raise HttpError(400, f"limit must be between 1 and {MAX_LIMIT}.")
     queryset = queryset.order_by("pk")
     if cursor:
         queryset = queryset.filter(pk__gt=decode_cursor(cursor))

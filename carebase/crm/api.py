@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import HttpUrl
+from pydantic import HttpUrl, UrlConstraints
 
 from carebase.accounts.http import AuthenticatedRequest
-from carebase.api.pagination import Id, PageParams, paginate
+from carebase.api.pagination import ERRORS, Id, PageParams, paginate
 from carebase.core.access import is_staff_member
 from carebase.crm.access import (
     access_contact,
@@ -50,6 +50,10 @@ from carebase.crm.models import (
 )
 
 router = Router(tags=["crm"])
+
+
+# The model keeps 200 characters; pydantic's HttpUrl alone allows 2083.
+WebsiteUrl = Annotated[HttpUrl, UrlConstraints(max_length=200)]
 
 
 def _staff_only(obj: Any, context: dict[str, Any], field: str) -> Any:
@@ -96,7 +100,7 @@ class OrganizationIn(Schema):
     currency: Currency = Currency.PLN
     status: OrganizationStatus = OrganizationStatus.ACTIVE
     cs_owner: Id | None = None
-    website: HttpUrl | None = None
+    website: WebsiteUrl | None = None
     tax_id: str = Field("", max_length=32)
     notes: str = ""
 
@@ -109,7 +113,7 @@ class OrganizationPatch(Schema):
     currency: Currency | None = None
     status: OrganizationStatus | None = None
     cs_owner: Id | None = None
-    website: HttpUrl | None = None
+    website: WebsiteUrl | None = None
     tax_id: str | None = Field(None, max_length=32)
     notes: str | None = None
 
@@ -148,7 +152,9 @@ def _organization_values(payload: Schema, *, partial: bool) -> dict[str, Any]:
     return values
 
 
-@router.get("/organizations", response=OrganizationList, summary="List organizations")
+@router.get(
+    "/organizations", response={200: OrganizationList, **ERRORS}, summary="List organizations"
+)
 def list_organizations(
     request: AuthenticatedRequest, filters: Query[OrganizationFilters], page: Query[PageParams]
 ) -> dict:
@@ -166,19 +172,21 @@ def list_organizations(
     return paginate(queryset, page.cursor, page.limit)
 
 
-@router.post("/organizations", response={201: OrganizationOut}, summary="Create an organization")
+@router.post(
+    "/organizations", response={201: OrganizationOut, **ERRORS}, summary="Create an organization"
+)
 def create_organization(request: AuthenticatedRequest, payload: OrganizationIn) -> Status:
     require_edit(request.user)
     values = _organization_values(payload, partial=False)
     return Status(201, do_create_organization(actor=request.user, **values))
 
 
-@router.get("/organizations/{organization_id}", response=OrganizationOut)
+@router.get("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
 def get_organization(request: AuthenticatedRequest, organization_id: Id) -> Organization:
     return access_organization(request.user, organization_id)
 
 
-@router.patch("/organizations/{organization_id}", response=OrganizationOut)
+@router.patch("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
 def update_organization(
     request: AuthenticatedRequest, organization_id: Id, payload: OrganizationPatch
 ) -> Organization:
@@ -189,7 +197,7 @@ def update_organization(
     return organization
 
 
-@router.delete("/organizations/{organization_id}", response={204: None})
+@router.delete("/organizations/{organization_id}", response={204: None, **ERRORS})
 def delete_organization(request: AuthenticatedRequest, organization_id: Id) -> Status:
     """Deletes the organization with its projects; refused (409) while it has contacts."""
     organization = access_organization(request.user, organization_id, delete=True)
@@ -282,7 +290,7 @@ def _identity_filter(queryset: Any, kind: str, raw: str) -> Any:
     return queryset.filter(identities__kind=kind, identities__value=value)
 
 
-@router.get("/contacts", response=ContactList, summary="List contacts")
+@router.get("/contacts", response={200: ContactList, **ERRORS}, summary="List contacts")
 def list_contacts(
     request: AuthenticatedRequest, filters: Query[ContactFilters], page: Query[PageParams]
 ) -> dict:
@@ -303,7 +311,7 @@ def list_contacts(
     return paginate(queryset, page.cursor, page.limit)
 
 
-@router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
+@router.post("/contacts", response={201: ContactOut, **ERRORS}, summary="Create a contact")
 def create_contact(request: AuthenticatedRequest, payload: ContactIn) -> Status:
     require_edit(request.user)
     contact = do_create_contact(
@@ -312,12 +320,12 @@ def create_contact(request: AuthenticatedRequest, payload: ContactIn) -> Status:
     return Status(201, access_contact(request.user, contact.pk))
 
 
-@router.get("/contacts/{contact_id}", response=ContactOut)
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
 def get_contact(request: AuthenticatedRequest, contact_id: Id) -> Contact:
     return access_contact(request.user, contact_id)
 
 
-@router.patch("/contacts/{contact_id}", response=ContactOut)
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, **ERRORS})
 def update_contact(request: AuthenticatedRequest, contact_id: Id, payload: ContactPatch) -> Contact:
     contact = access_contact(request.user, contact_id, edit=True)
     do_update_contact(
@@ -326,7 +334,7 @@ def update_contact(request: AuthenticatedRequest, contact_id: Id, payload: Conta
     return access_contact(request.user, contact_id)
 
 
-@router.delete("/contacts/{contact_id}", response={204: None})
+@router.delete("/contacts/{contact_id}", response={204: None, **ERRORS})
 def delete_contact(request: AuthenticatedRequest, contact_id: Id) -> Status:
     """Deletes the contact and its identities; refused (409) while it has an active portal login."""
     contact = access_contact(request.user, contact_id, delete=True)
@@ -362,7 +370,7 @@ class ProjectList(Schema):
     next: str | None
 
 
-@router.get("/projects", response=ProjectList, summary="List projects")
+@router.get("/projects", response={200: ProjectList, **ERRORS}, summary="List projects")
 def list_projects(
     request: AuthenticatedRequest,
     page: Query[PageParams],
@@ -377,14 +385,16 @@ def list_projects(
     return paginate(queryset, page.cursor, page.limit)
 
 
-@router.post("/projects", response={201: ProjectOut}, summary="Add a project to an organization")
+@router.post(
+    "/projects", response={201: ProjectOut, **ERRORS}, summary="Add a project to an organization"
+)
 def create_project(request: AuthenticatedRequest, payload: ProjectIn) -> Status:
     organization = access_organization(request.user, payload.organization, edit=True)
     values = payload.model_dump(exclude={"organization"})
     return Status(201, do_create_project(organization, actor=request.user, **values))
 
 
-@router.patch("/projects/{project_id}", response=ProjectOut)
+@router.patch("/projects/{project_id}", response={200: ProjectOut, **ERRORS})
 def update_project(request: AuthenticatedRequest, project_id: Id, payload: ProjectPatch) -> Project:
     project = access_project(request.user, project_id, edit=True)
     values = payload.model_dump(exclude_unset=True)
