@@ -9,9 +9,12 @@ holds no role at all.
 from __future__ import annotations
 
 import json
+import socket
+from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.test import Client
 
 from carebase.accounts.actions import do_create_api_token, do_create_user
@@ -130,3 +133,29 @@ class ApiClient:
 @pytest.fixture
 def api_as():
     return ApiClient
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server on loopback; Django sends to it; .messages holds what arrived."""
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port for this test worker
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    yield inbox
+    controller.stop()

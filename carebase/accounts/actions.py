@@ -102,6 +102,9 @@ def do_set_roles(user: User, roles: Iterable[Role], *, actor: Any) -> None:
     old = sorted(user.groups.values_list("name", flat=True))
     if old == new:
         return
+    if actor is not None and actor.pk == user.pk and Role.ADMIN in old and Role.ADMIN not in new:
+        # Nobody locks themselves out of administration by accident.
+        raise ValidationError({"roles": [_("You cannot take away your own admin role.")]})
     with transaction.atomic():
         _apply_roles(user, [Role(role) for role in new])
         record_event(EventKind.ROLES_CHANGED, user, actor, roles=[old, new])
@@ -177,3 +180,45 @@ def do_set_team_members(team: Team, members: Iterable[User], *, actor: Any) -> N
     with transaction.atomic():
         team.members.set(new)
         record_event(EventKind.TEAM_MEMBERS_CHANGED, team, actor, members=[old, new])
+
+
+def do_set_user_teams(user: User, teams: Iterable[Team], *, actor: Any) -> None:
+    new = sorted({team.pk for team in teams})
+    old = sorted(user.teams.values_list("pk", flat=True))
+    if old == new:
+        return
+    with transaction.atomic():
+        user.teams.set(new)
+        names = dict(Team.objects.filter(pk__in=[*old, *new]).values_list("pk", "name"))
+        record_event(
+            EventKind.TEAMS_CHANGED,
+            user,
+            actor,
+            teams=[[names[pk] for pk in old], [names[pk] for pk in new]],
+        )
+
+
+def do_set_active(user: User, *, active: bool, actor: Any) -> None:
+    """Deactivating keeps the user and their history but ends their sessions
+    and API tokens at once (both check is_active on every request)."""
+    if user.is_active == active:
+        return
+    if not active and actor is not None and actor.pk == user.pk:
+        raise ValidationError({"is_active": [_("You cannot deactivate yourself.")]})
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        kind = EventKind.USER_REACTIVATED if active else EventKind.USER_DEACTIVATED
+        record_event(kind, user, actor)
+
+
+def do_invite_user(user: User, *, actor: Any) -> None:
+    """Email the user a link to set their own password (sent by the worker)."""
+    from carebase.accounts.tasks import send_invitation
+
+    if not user.email:
+        raise ValidationError({"email": [_("The user needs an email address to be invited.")]})
+    with transaction.atomic():
+        record_event(EventKind.INVITATION_SENT, user, actor, email=user.email)
+        inviter_id = actor.pk if actor is not None else None
+        transaction.on_commit(lambda: send_invitation.enqueue(user.pk, inviter_id))

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from carebase.accounts import views
+from carebase.accounts import people, views
 
 app_name = "accounts"
 
@@ -31,5 +31,10 @@ urlpatterns = [
     path("profile/tokens/", views.create_token, name="create_token"),
     path("profile/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("teams/", views.teams, name="teams"),
+    path("people/", people.people, name="people"),
+    path("people/new/", people.person_create, name="person_create"),
+    path("people/<int:user_id>/", people.person_edit, name="person_edit"),
+    path("people/<int:user_id>/active/", people.person_set_active, name="person_set_active"),
+    path("people/<int:user_id>/invite/", people.person_invite, name="person_invite"),
     path("language/", views.set_language, name="set_language"),
 ]

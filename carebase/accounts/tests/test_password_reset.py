@@ -1,46 +1,18 @@
 """Password reset sends a real email through an SMTP server on loopback."""
 
 import re
-import socket
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth import SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port for this test worker
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    yield inbox
-    controller.stop()
-
-
-def test_a_user_resets_the_password_by_email(client, agent, smtp):
+def test_a_user_resets_the_password_by_email(client, agent, smtp_inbox):
     response = client.post("/accounts/password-reset/", {"email": "agent1@example.com"})
     assert response.status_code == 302
-    assert len(smtp.messages) == 1
-    message = smtp.messages[0]
+    assert len(smtp_inbox.messages) == 1
+    message = smtp_inbox.messages[0]
     assert message["To"] == "agent1@example.com"
     text = message.get_body(("plain",)).get_content()
     link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", text).group(1)
@@ -55,23 +27,23 @@ def test_a_user_resets_the_password_by_email(client, agent, smtp):
     assert client.login(username="agent1", password=new_password)
 
 
-def test_an_unknown_address_sends_nothing_and_reveals_nothing(client, smtp):
+def test_an_unknown_address_sends_nothing_and_reveals_nothing(client, smtp_inbox):
     response = client.post("/accounts/password-reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302
-    assert smtp.messages == []
+    assert smtp_inbox.messages == []
 
 
-def test_the_reset_email_is_in_the_users_language(client, agent, smtp):
+def test_the_reset_email_is_in_the_users_language(client, agent, smtp_inbox):
     agent.language = "pl"
     agent.save()
     client.cookies["django_language"] = "pl"
     client.post("/accounts/password-reset/", {"email": "agent1@example.com"})
-    assert "hasło" in smtp.messages[0]["Subject"].lower()
+    assert "hasło" in smtp_inbox.messages[0]["Subject"].lower()
 
 
-def test_a_used_link_does_not_work_twice(client, agent, smtp):
+def test_a_used_link_does_not_work_twice(client, agent, smtp_inbox):
     client.post("/accounts/password-reset/", {"email": "agent1@example.com"})
-    text = smtp.messages[0].get_body(("plain",)).get_content()
+    text = smtp_inbox.messages[0].get_body(("plain",)).get_content()
     link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", text).group(1)
     page = client.get(link, follow=True)
     new_password = "a-new-and-long-password-7"
