@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import socket
 from email import message_from_bytes, policy
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -137,7 +138,7 @@ def api_as():
 
 class Inbox:
     def __init__(self) -> None:
-        self.messages = []
+        self.messages: list[EmailMessage] = []
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
