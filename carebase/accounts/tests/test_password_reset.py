@@ -54,3 +54,13 @@ def test_a_used_link_does_not_work_twice(client, agent, smtp_inbox):
     again = client.get(link, follow=True)
     assert not again.context["validlink"]
     assert SESSION_KEY not in client.session
+
+
+def test_a_deactivated_accounts_link_sets_nothing(client, agent, smtp_inbox):
+    client.post("/accounts/password-reset/", {"email": "agent1@example.com"})
+    text = smtp_inbox.messages[0].get_body(("plain",)).get_content()
+    link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", text).group(1)
+    agent.is_active = False
+    agent.save()
+    page = client.get(link, follow=True)
+    assert not page.context["validlink"]
