@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "carebase.core",
     "carebase.accounts",
     "carebase.crm",
+    "carebase.tickets",
     "carebase.api",
     "django.contrib.admin",
     "django.contrib.auth",

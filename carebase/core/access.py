@@ -22,24 +22,38 @@ class Perm(models.TextChoices):
     EDIT_CRM = "crm.edit", _("Create and edit organizations, contacts and projects")
     EDIT_COMMERCIAL = "crm.edit_commercial", _("Change plan, tier, MRR, status and CS owner")
     DELETE_CRM = "crm.delete", _("Delete organizations and contacts")
+    VIEW_TICKETS = "tickets.view", _("See the conversations of one's teams")
+    WORK_TICKETS = "tickets.work", _("Reply to, assign and update conversations")
+    ALL_TEAMS_TICKETS = "tickets.all_teams", _("See and work the conversations of every team")
     MANAGE_USERS = "accounts.manage_users", _("Create users and change their roles")
     VIEW_AUDIT_LOG = "core.view_audit_log", _("Read the audit log")
 
 
 _EVERY_STAFF_ROLE = frozenset(STAFF_ROLES)
 
+_AGENT_WORK = {Perm.VIEW_TICKETS, Perm.WORK_TICKETS}
+_HEAD_WORK = {*_AGENT_WORK, Perm.ALL_TEAMS_TICKETS}
+
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
     Role.HEAD_OF_SUPPORT: frozenset(
-        {Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.DELETE_CRM, Perm.VIEW_AUDIT_LOG}
+        {Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.DELETE_CRM, Perm.VIEW_AUDIT_LOG, *_HEAD_WORK}
     ),
-    Role.SUPPORT_AGENT: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM}),
+    Role.SUPPORT_AGENT: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM, *_AGENT_WORK}),
     Role.HEAD_OF_SUCCESS: frozenset(
-        {Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL, Perm.DELETE_CRM, Perm.VIEW_AUDIT_LOG}
+        {
+            Perm.VIEW_CRM,
+            Perm.EDIT_CRM,
+            Perm.EDIT_COMMERCIAL,
+            Perm.DELETE_CRM,
+            Perm.VIEW_AUDIT_LOG,
+            *_HEAD_WORK,
+        }
     ),
-    Role.CS_MANAGER: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL}),
-    Role.MENTOR: frozenset({Perm.VIEW_CRM}),
-    Role.TRAINEE: frozenset({Perm.VIEW_CRM}),
+    Role.CS_MANAGER: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL, *_AGENT_WORK}),
+    Role.MENTOR: frozenset({Perm.VIEW_CRM, *_AGENT_WORK}),
+    # Trainees answer real clients under supervision from their first weeks.
+    Role.TRAINEE: frozenset({Perm.VIEW_CRM, *_AGENT_WORK}),
     Role.SALES: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL}),
     Role.CUSTOMER: frozenset(),
 }

@@ -22,6 +22,7 @@ from carebase.crm.models import (
     Contact,
     ContactIdentity,
     IdentityKind,
+    Language,
     Organization,
     Project,
     ProjectStatus,
@@ -343,6 +344,32 @@ def find_contact(kind: str, raw: str) -> Contact | None:
         ContactIdentity.objects.filter(kind=kind, value=value).select_related("contact").first()
     )
     return identity.contact if identity else None
+
+
+def find_or_create_contact_by_email(
+    email: str, *, name: str = "", actor: Any = None, language: str | None = None
+) -> Contact:
+    """The contact holding this address, or a new one without an organization:
+    how every channel turns a sender into a known person."""
+    contact = find_contact(IdentityKind.EMAIL, email)
+    if contact is not None:
+        return contact
+    normalized = _normalize_identities({"emails": [email]})["emails"]
+    if not normalized:
+        raise ValidationError({"email": [_("An email address is required.")]})
+    try:
+        return do_create_contact(
+            actor=actor,
+            name=name.strip() or normalized[0].split("@")[0],
+            emails=normalized,
+            language=language or Language.POLISH,
+        )
+    except Conflict:
+        # Created by a parallel request since we looked.
+        found = find_contact(IdentityKind.EMAIL, normalized[0])
+        if found is None:
+            raise
+        return found
 
 
 def do_create_project(

@@ -1,0 +1,278 @@
+"""Conversations (tickets), their messages and attachments, and the typed event
+rows that are at once their timeline, their audit trail and the KPIs' input."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from carebase.accounts.models import Team
+from carebase.crm.models import Contact, Organization
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    CHAT = "chat", _("Live chat")
+    PHONE = "phone", _("Phone")
+    TELEGRAM = "telegram", _("Telegram")
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
+    INTERNAL = "internal", _("Internal")
+
+
+class RequestType(models.TextChoices):
+    PROBLEM = "problem", _("Problem")
+    CONFIGURATION = "configuration", _("Configuration request")
+    QUESTION = "question", _("Question")
+    FEATURE_REQUEST = "feature_request", _("Feature request")
+    FEEDBACK = "feedback", _("Feedback")
+
+
+class Status(models.TextChoices):
+    NEW = "new", pgettext_lazy("ticket status", "New")
+    OPEN = "open", pgettext_lazy("ticket status", "Open")
+    PENDING = "pending", pgettext_lazy("ticket status", "Pending")
+    ON_HOLD = "on_hold", pgettext_lazy("ticket status", "On hold")
+    SOLVED = "solved", pgettext_lazy("ticket status", "Solved")
+    CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
+
+
+# Statuses in which the ticket still needs work from the team.
+ACTIVE_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
+
+
+# Sorting key: the most urgent first.
+PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(models.Model):
+    """A conversation with a requester, on any channel. Its reference is #<id>."""
+
+    subject = models.CharField(_("subject"), max_length=250)
+    requester = models.ForeignKey(
+        Contact, verbose_name=_("requester"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    type = models.CharField(
+        _("type"), max_length=20, choices=RequestType.choices, default=RequestType.QUESTION
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    priority = models.CharField(
+        _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
+    )
+    priority_rank = models.PositiveSmallIntegerField(default=PRIORITY_RANK[Priority.NORMAL])
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("followers"),
+        blank=True,
+        related_name="followed_tickets",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets"
+    )
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    # The timestamps the KPIs need (see shared/kpis.md).
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, db_index=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    first_solved_at = models.DateTimeField(_("first solved"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_customer_message_at = models.DateTimeField(null=True, blank=True)
+    last_agent_message_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["priority_rank", "created_at", "id"]
+        indexes = [
+            # The default queues: open work of a team or a person, most urgent first.
+            models.Index(fields=["status", "priority_rank", "created_at"], name="ticket_queue"),
+            models.Index(fields=["assignee", "status", "priority_rank"], name="ticket_assignee"),
+            models.Index(fields=["team", "status", "priority_rank"], name="ticket_team"),
+            models.Index(fields=["organization", "status"], name="ticket_organization"),
+            models.Index(fields=["updated_at", "id"], name="ticket_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+
+class MessageKind(models.TextChoices):
+    REPLY = "reply", _("Public reply")
+    NOTE = "note", _("Internal note")
+
+
+class Message(models.Model):
+    """A public reply (from an agent or the customer) or an internal note."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=8, choices=MessageKind.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ticket_messages",
+    )
+    author_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    from_customer = models.BooleanField(default=False)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    # The sender's own id (Message-ID, chat message id) for idempotent intake.
+    external_id = models.CharField(max_length=255, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_time")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} {self.kind} {self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == MessageKind.REPLY
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is random: the original name is kept in `filename` and
+    # only ever sent back in Content-Disposition.
+    import uuid
+
+    now = timezone.now()
+    return f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=150)
+    size = models.PositiveBigIntegerField()
+    content_id = models.CharField(max_length=255, blank=True)  # cid: of inline images
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    REPLY_ADDED = "reply_added", _("Public reply")
+    NOTE_ADDED = "note_added", _("Internal note")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    ASSIGNED = "assigned", _("Assignee changed")
+    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    TYPE_CHANGED = "type_changed", _("Type changed")
+    TEAM_CHANGED = "team_changed", _("Team changed")
+    TAGS_CHANGED = "tags_changed", _("Tags changed")
+    SUBJECT_CHANGED = "subject_changed", _("Subject changed")
+    MERGED_INTO = "merged_into", _("Merged into another ticket")
+    MERGED_FROM = "merged_from", _("Another ticket merged in")
+    FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up ticket created")
+
+
+class TicketEvent(models.Model):
+    """One row per change. old_value/new_value are plain columns so that KPI
+    queries (time to first solve, reopen counts, per-agent assignments) are
+    SQL aggregates, not JSON digging."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    old_value = models.CharField(max_length=255, blank=True)
+    new_value = models.CharField(max_length=255, blank=True)
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="ticket_event_timeline"),
+            models.Index(fields=["kind", "created_at"], name="ticket_event_kpi"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
