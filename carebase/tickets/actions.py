@@ -348,10 +348,12 @@ def _set_status(ticket: Ticket, status: str, actor: Any, at: datetime) -> None:
     _event(ticket, EventKind.STATUS_CHANGED, actor, old=old, new=status, at=at)
 
 
-def do_change_status(ticket: Ticket, status: str, *, actor: Any) -> None:
+def do_change_status(
+    ticket: Ticket, status: str, *, actor: Any, at: datetime | None = None
+) -> None:
     if status == ticket.status:
         return
-    at = timezone.now()
+    at = at or timezone.now()
     with transaction.atomic():
         _set_status(ticket, status, actor, at)
         _touch(ticket, at, "status", "solved_at", "first_solved_at", "closed_at")
@@ -362,12 +364,12 @@ def _guard_open(ticket: Ticket) -> None:
         raise _closed_conflict(ticket)
 
 
-def do_assign(ticket: Ticket, assignee: Any, *, actor: Any) -> None:
+def do_assign(ticket: Ticket, assignee: Any, *, actor: Any, at: datetime | None = None) -> None:
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return
     _guard_open(ticket)
     _check_assignee(ticket, assignee)
-    at = timezone.now()
+    at = at or timezone.now()
     with transaction.atomic():
         old = ticket.assignee_id
         ticket.assignee = assignee

@@ -11,9 +11,9 @@ from carebase.crm.models import Contact, ContactIdentity, Organization, Project
 pytestmark = pytest.mark.django_db
 
 
-def seed() -> str:
+def seed(tickets: int = 40) -> str:
     out = StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", tickets=tickets, stdout=out)
     return out.getvalue()
 
 
@@ -72,3 +72,17 @@ def test_the_demo_runs_again_after_people_edited_its_data():
     seed()
     assert Contact.objects.filter(name="Renamed Person").count() == 1
     assert User.objects.filter(email="piotr.agent@callflow.example").count() == 1
+
+
+def test_the_demo_holds_conversations_on_every_channel_type_and_status():
+    from carebase.tickets.models import Channel, RequestType, Status, Ticket
+
+    seed(tickets=300)
+    tickets = Ticket.objects.all()
+    assert tickets.count() == 300
+    assert set(tickets.values_list("channel", flat=True)) == set(Channel.values) - {"internal"}
+    assert set(tickets.values_list("type", flat=True)) == set(RequestType.values)
+    assert set(tickets.values_list("status", flat=True)) == set(Status.values)
+    answered = tickets.exclude(first_response_at=None)
+    assert answered.count() > 200
+    assert all(t.first_response_at > t.created_at for t in answered)

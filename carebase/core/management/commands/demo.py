@@ -23,6 +23,7 @@ class DemoContext:
     random: random.Random
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # role, username, password
     made: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 class Command(BaseCommand):
@@ -30,11 +31,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
+        parser.add_argument(
+            "--tickets", type=int, default=1000, help="How many conversations to seed (once)."
+        )
 
-    def handle(self, *args: Any, quiet: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, quiet: bool = False, tickets: int = 1000, **options: Any) -> None:
         # A fixed seed makes every run produce the same names, so get_or_create
         # finds what the previous run made instead of adding more.
-        context = DemoContext(random=random.Random(20261122))
+        context = DemoContext(random=random.Random(20261122), options={"tickets": tickets})
         with transaction.atomic():
             for config in apps.get_app_configs():
                 if config.name.startswith("carebase.") and module_has_submodule(
