@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("carebase.accounts.urls")),
     path("crm/", include("carebase.crm.urls")),
+    path("tickets/", include("carebase.tickets.urls")),
     path("", include("carebase.core.urls")),
 ]
 

@@ -1,8 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from carebase.core.access import Perm, has_perm
+from carebase.core.navigation import NavItem
+
+
+def _works_tickets(user: Any) -> bool:
+    return has_perm(user, Perm.VIEW_TICKETS)
 
 
 class TicketsConfig(AppConfig):
     name = "carebase.tickets"
     label = "tickets"
     verbose_name = _("Conversations")
+    navigation = [NavItem("tickets:inbox", _("Inbox"), _works_tickets, order=100)]
+    home_panels = ["carebase.tickets.views.inbox_panel"]

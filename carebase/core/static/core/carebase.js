@@ -43,5 +43,15 @@
     setTimeout(function () { toast.remove(); }, 6000);
   }
 
+  // Ctrl+Enter (Cmd+Enter on a Mac) in a text box sends its form.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    var target = event.target;
+    if (target && target.tagName === "TEXTAREA" && target.form) {
+      event.preventDefault();
+      target.form.requestSubmit();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", connectLive);
 })();

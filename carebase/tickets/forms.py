@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from carebase.accounts.models import Team, User
+from carebase.core.roles import Role
+from carebase.tickets.models import Channel, Priority, RequestType, Status, Ticket
+
+WORKING_ROLES = [
+    Role.ADMIN,
+    Role.HEAD_OF_SUPPORT,
+    Role.SUPPORT_AGENT,
+    Role.HEAD_OF_SUCCESS,
+    Role.CS_MANAGER,
+    Role.MENTOR,
+    Role.TRAINEE,
+]
+
+
+def assignable_users(ticket: Ticket | None = None) -> Any:
+    """Active people who work conversations (of the ticket's team, when it has one)."""
+    users = User.objects.filter(is_active=True, groups__name__in=[r.value for r in WORKING_ROLES])
+    if ticket is not None and ticket.team_id is not None:
+        heads = [Role.ADMIN.value, Role.HEAD_OF_SUPPORT.value, Role.HEAD_OF_SUCCESS.value]
+        users = users.filter(Q(teams=ticket.team_id) | Q(groups__name__in=heads))
+    return users.distinct().order_by("first_name", "last_name", "username")
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=200_000
+    )
+    public = forms.TypedChoiceField(
+        label=_("Send as"),
+        choices=[("1", _("Public reply")), ("0", _("Internal note"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    status = forms.ChoiceField(label=_("Then set the status to"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(s.value, s.label) for s in Status if s not in (Status.NEW, Status.CLOSED)]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("Keep as it is")),
+            *choices,
+        ]
+
+
+class TicketFieldsForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[])
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    type = forms.ChoiceField(label=_("Type"), choices=RequestType.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=User.objects.none(), required=False
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "type": ticket.type,
+                "team": ticket.team_id,
+                "assignee": ticket.assignee_id,
+                "tags": ", ".join(tag.name for tag in ticket.tags.all()),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        statuses = [s for s in Status if s != Status.NEW or ticket.status == Status.NEW]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            (s.value, s.label) for s in statuses
+        ]
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ModelChoiceField)
+        assignee.queryset = assignable_users(ticket)
+
+    def clean_tags(self) -> list[str]:
+        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+
+class NewTicketForm(forms.Form):
+    requester_email = forms.EmailField(label=_("Requester's email"))
+    requester_name = forms.CharField(label=_("Requester's name"), max_length=200, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    body = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    type = forms.ChoiceField(label=_("Type"), choices=RequestType.choices)
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+    )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
