@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from carebase.core.access import Perm, require_perm
+from carebase.core.access import Perm, is_customer, require_perm
 from carebase.core.events import event_kind_choices
 from carebase.core.health import health_report
 from carebase.core.models import AuditEvent
@@ -35,6 +35,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if is_customer(request.user):
+        # A customer's home is the portal (the /portal/ of design.md's stable interfaces).
+        return redirect("/portal/")
     return render(request, "core/home.html", {"panels": home_panels_for(request)})
 
 

@@ -34,7 +34,9 @@ ORGANIZATION_FIELDS = [
 ]  # fmt: skip
 # Fields that move money or ownership: only roles with EDIT_COMMERCIAL change them.
 COMMERCIAL_FIELDS = {"tier", "plan", "mrr", "currency", "status", "cs_owner"}
-CONTACT_FIELDS = ["name", "organization", "language", "job_title", "notes"]
+CONTACT_FIELDS = [
+    "name", "organization", "language", "job_title", "notes", "sees_organization_tickets",
+]  # fmt: skip
 PROJECT_FIELDS = ["name", "status", "external_id"]
 IDENTITY_FIELDS = {
     "emails": IdentityKind.EMAIL,
@@ -235,6 +237,7 @@ def do_create_contact(
     language: str = "pl",
     job_title: str = "",
     notes: str = "",
+    sees_organization_tickets: bool = True,
     user: User | None = None,
     emails: Iterable[str] = (),
     phones: Iterable[str] = (),
@@ -247,6 +250,7 @@ def do_create_contact(
         language=language,
         job_title=job_title,
         notes=notes,
+        sees_organization_tickets=sees_organization_tickets,
         user=user,
     )
     field_errors: dict[str, list[str]] = {}

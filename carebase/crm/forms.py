@@ -85,6 +85,12 @@ class ContactForm(forms.Form):
     whatsapp = IdentityListField(
         label=_("WhatsApp"), required=False, help_text=_("Phone numbers used on WhatsApp.")
     )
+    sees_organization_tickets = forms.BooleanField(
+        label=_("In the portal, sees the organization's conversations"),
+        required=False,
+        initial=True,
+        help_text=_("Untick to show this person only the conversations they started."),
+    )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}),
                             required=False)  # fmt: skip
 
@@ -101,6 +107,7 @@ class ContactForm(forms.Form):
                     "phones": contact.phones,
                     "telegram": contact.telegram,
                     "whatsapp": contact.whatsapp,
+                    "sees_organization_tickets": contact.sees_organization_tickets,
                     "notes": contact.notes,
                 },
             )

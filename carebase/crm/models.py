@@ -132,6 +132,11 @@ class Contact(NameKeyed, models.Model):
     )
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    sees_organization_tickets = models.BooleanField(
+        _("sees the organization's conversations"),
+        default=True,
+        help_text=_("In the portal; otherwise only their own."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("portal login"),

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carebase.accounts.http import AuthenticatedRequest
-from carebase.core.access import Perm, has_perm, is_customer, is_staff_member
+from carebase.core.access import Perm, has_perm, is_staff_member
 from carebase.core.errors import Conflict
 from carebase.core.events import events_for
 from carebase.core.navigation import Panel
@@ -360,15 +360,6 @@ def crm_panel(request: AuthenticatedRequest) -> Panel | None:
                 "my_accounts": organizations.filter(cs_owner=user).order_by("-mrr")[:8],
                 "recent": organizations.order_by("-updated_at")[:8],
             },
-            order=100,
-        )
-    if is_customer(user):
-        organization = organizations_for(user).first()
-        if organization is None:
-            return None
-        return Panel(
-            template="crm/panel_customer.html",
-            context={"organization": organization, "projects": organization.projects.all()},
             order=100,
         )
     return None

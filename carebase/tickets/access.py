@@ -3,8 +3,9 @@
 - heads and admins (ALL_TEAMS_TICKETS): every conversation;
 - other staff who work conversations: those of their teams, those without a
   team yet (the triage pool), and those assigned to them;
-- a customer: their organization's conversations (or, with no organization,
-  their own), and only the public replies in them;
+- a customer: their organization's conversations (or only their own, when
+  the contact is limited to them or has no organization), and only the
+  public replies in them;
 - anyone else: nothing. What the caller may not see answers 404.
 """
 
@@ -35,11 +36,11 @@ def tickets_for(user: Any) -> QuerySet[Ticket]:
         teams = user.teams.values_list("pk", flat=True)
         return queryset.filter(Q(team__in=teams) | Q(team__isnull=True) | Q(assignee=user))
     contact = customer_contact(user)
-    if contact is not None and contact.organization_id is not None:
+    if contact is None:
+        return queryset.none()
+    if contact.organization_id is not None and contact.sees_organization_tickets:
         return queryset.filter(organization_id=contact.organization_id)
-    if contact is not None:
-        return queryset.filter(requester=contact)
-    return queryset.none()
+    return queryset.filter(requester=contact)
 
 
 def messages_for(user: Any, ticket: Ticket) -> QuerySet[Message]:

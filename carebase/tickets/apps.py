@@ -3,7 +3,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from carebase.core.access import Perm, has_perm
+from carebase.core.access import Perm, has_perm, is_customer
 from carebase.core.navigation import NavItem
 
 
@@ -15,5 +15,8 @@ class TicketsConfig(AppConfig):
     name = "carebase.tickets"
     label = "tickets"
     verbose_name = _("Conversations")
-    navigation = [NavItem("tickets:inbox", _("Inbox"), _works_tickets, order=100)]
+    navigation = [
+        NavItem("tickets:inbox", _("Inbox"), _works_tickets, order=100),
+        NavItem("portal:index", _("Your requests"), is_customer, order=100),
+    ]
     home_panels = ["carebase.tickets.views.inbox_panel"]

@@ -13,7 +13,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_agent_picks_a_conversation_notes_replies_and_solves_it(page):
     agent = make_user("piotr", Role.SUPPORT_AGENT, first_name="Piotr")
-    support = Team.objects.get(slug="support")
+    # Browser tests run in flushed transactional databases: make the team here.
+    support, _ = Team.objects.get_or_create(
+        slug="support", defaults={"name": "Support", "kind": "support"}
+    )
     support.members.add(agent)
     acme = do_create_organization(actor=None, name="Acme Telecom")
     anna = do_create_contact(

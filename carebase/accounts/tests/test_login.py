@@ -37,8 +37,9 @@ def test_a_deactivated_user_cannot_sign_in(client, agent):
 def test_customers_sign_in_too(client, customer):
     response = client.post("/accounts/login/", {"username": "acmeuser", "password": PASSWORD})
     assert response.status_code == 302
-    page = client.get("/").content.decode()
-    assert "Acme" in page
+    page = client.get("/", follow=True)
+    assert page.redirect_chain[-1][0] == "/portal/"
+    assert "Acme" in page.content.decode()
 
 
 def test_signing_in_sets_the_profile_language(client, agent):

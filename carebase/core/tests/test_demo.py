@@ -56,7 +56,7 @@ def test_every_demo_login_works(client):
     seed()
     for username in ("admin", "kasia.head", "piotr.agent", "tomek.csm", "klient"):
         assert client.login(username=username, password="carebase-demo"), username
-        assert client.get("/").status_code == 200
+        assert client.get("/", follow=True).status_code == 200
         client.logout()
 
 

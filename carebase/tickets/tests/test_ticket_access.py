@@ -79,3 +79,11 @@ def test_customers_never_read_internal_notes(customer, agent, acme_contact):
     do_add_reply(ticket, body="We are on it", author_user=agent)
     assert [m.body_text for m in messages_for(customer, ticket)] == ["B", "We are on it"]
     assert messages_for(agent, ticket).count() == 3
+
+
+def test_a_customer_limited_to_their_own_sees_only_those(customer, acme_contact, acme_colleague):
+    acme_contact.sees_organization_tickets = False
+    acme_contact.save()
+    own = ticket_for(acme_contact)
+    ticket_for(acme_colleague)
+    assert list(tickets_for(customer)) == [own]
