@@ -16,7 +16,6 @@ from carebase.accounts.models import Team
 from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
 from carebase.core.html import sanitize_html, text_to_html
-from carebase.core.realtime import send_to_user
 from carebase.crm.models import Contact, Organization
 from carebase.tickets.models import (
     PRIORITY_RANK,
@@ -31,6 +30,7 @@ from carebase.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from carebase.tickets.notify import notify
 
 MAX_TAGS = 20
 
@@ -70,11 +70,6 @@ def _event(
 def _touch(ticket: Ticket, at: datetime, *fields: str) -> None:
     ticket.updated_at = at
     ticket.save(update_fields=[*fields, "updated_at"])
-
-
-def _notify(user_id: int | None, event: str, ticket: Ticket, toast: str) -> None:
-    if user_id is not None:
-        send_to_user(user_id, event, {"ticket": ticket.pk, "toast": toast})
 
 
 def _clean_tags(names: Iterable[str]) -> list[str]:
@@ -188,11 +183,11 @@ def do_create_ticket(
             ticket.save(update_fields=["assignee", "status"])
             _event(ticket, EventKind.ASSIGNED, actor, new=assignee.pk, at=at)
             _event(ticket, EventKind.STATUS_CHANGED, actor, old=Status.NEW, new=Status.OPEN, at=at)
-            _notify(
-                assignee.pk,
-                "ticket_assigned",
-                ticket,
-                _("%(reference)s assigned to you") % {"reference": ticket.reference},
+            notify(
+                "assigned",
+                ticket.pk,
+                user_id=assignee.pk,
+                toast=_("%(reference)s assigned to you") % {"reference": ticket.reference},
             )
         if follow_up_of is not None:
             _event(follow_up_of, EventKind.FOLLOW_UP_CREATED, actor, new=ticket.pk, at=at)
@@ -293,13 +288,17 @@ def do_add_reply(
             if ticket.status in (Status.SOLVED, Status.PENDING):
                 _set_status(ticket, Status.OPEN, None, at)
                 changed.append("status")
-            _notify(
-                ticket.assignee_id,
-                "customer_replied",
-                ticket,
-                _("%(reference)s: the customer replied") % {"reference": ticket.reference},
-            )
+            if ticket.assignee_id is not None:
+                notify(
+                    "customer_replied",
+                    ticket.pk,
+                    user_id=ticket.assignee_id,
+                    message_id=message.pk,
+                    toast=_("%(reference)s: the customer replied")
+                    % {"reference": ticket.reference},
+                )
         elif public:
+            notify("agent_replied", ticket.pk, message_id=message.pk)
             if ticket.first_response_at is None and _counts_as_first_response(ticket, message):
                 ticket.first_response_at = at
                 changed.append("first_response_at")
@@ -382,11 +381,11 @@ def do_assign(ticket: Ticket, assignee: Any, *, actor: Any, at: datetime | None 
             fields.append("status")
         _touch(ticket, at, *fields)
         if assignee is not None and (actor is None or assignee.pk != actor.pk):
-            _notify(
-                assignee.pk,
-                "ticket_assigned",
-                ticket,
-                _("%(reference)s assigned to you") % {"reference": ticket.reference},
+            notify(
+                "assigned",
+                ticket.pk,
+                user_id=assignee.pk,
+                toast=_("%(reference)s assigned to you") % {"reference": ticket.reference},
             )
 
 

@@ -21,6 +21,7 @@ from carebase.tickets.actions import (
     do_create_ticket,
 )
 from carebase.tickets.models import Channel, Priority, RequestType, Status, Ticket
+from carebase.tickets.notify import muted
 
 TICKETS = 1000
 DAYS = 90
@@ -220,8 +221,29 @@ def seed(context: Any) -> None:
     )
     if not agents or not managers or not contacts:
         return
+    with muted():
+        _seed(
+            rng,
+            support,
+            success,
+            agents,
+            managers,
+            contacts,
+            context.options.get("tickets", TICKETS),
+        )
+
+
+def _seed(
+    rng: Any,
+    support: Team,
+    success: Team,
+    agents: list[User],
+    managers: list[User],
+    contacts: list[Contact],
+    count: int,
+) -> None:
     now = timezone.now()
-    for _number in range(context.options.get("tickets", TICKETS)):
+    for _number in range(count):
         # More recent days are busier, like a growing client base.
         age = timedelta(days=DAYS * (rng.random() ** 1.4), minutes=rng.randrange(0, 600))
         created = now - age
