@@ -3,11 +3,12 @@ live updates after commit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,8 @@ from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
 from carebase.core.html import sanitize_html, text_to_html
 from carebase.crm.models import Contact, Organization
+from carebase.tickets.attachments import check_sizes
+from carebase.tickets.attachments import store as store_attachments
 from carebase.tickets.models import (
     PRIORITY_RANK,
     Channel,
@@ -123,6 +126,7 @@ def do_create_ticket(
     external_id: str = "",
     follow_up_of: Ticket | None = None,
     created_at: datetime | None = None,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Ticket:
     """Open a conversation with its first message: the customer's words, or the
     agent's summary when an agent files it (a call, a walk-in, an internal task)."""
@@ -141,6 +145,7 @@ def do_create_ticket(
             errors[field] = [_("“%(value)s” is not a valid choice.") % {"value": value}]
     if errors:
         raise ValidationError(errors)
+    check_sizes(attachments)
     tag_names = _clean_tags(tags)
     at = created_at or timezone.now()
     ticket = Ticket(
@@ -173,6 +178,7 @@ def do_create_ticket(
             external_id=external_id,
             at=at,
         )
+        store_attachments(message, attachments)
         _event(ticket, EventKind.REPLY_ADDED, actor, message=message, at=at)
         ticket.save(update_fields=["last_customer_message_at", "last_agent_message_at"])
         if tag_names:
@@ -238,6 +244,7 @@ def do_add_reply(
     external_id: str = "",
     status: str | None = None,
     created_at: datetime | None = None,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Message:
     """Add a message. A customer's reply reopens a solved (or pending)
     conversation; a customer's reply to a closed one starts a follow-up, and
@@ -248,6 +255,7 @@ def do_add_reply(
         raise ValidationError({"body": [_("The message is empty.")]})
     if author_contact is not None and not public:
         raise ValidationError({"public": [_("Customers cannot write internal notes.")]})
+    check_sizes(attachments)
     at = created_at or timezone.now()
     channel = channel or ticket.channel
     if ticket.is_closed:
@@ -266,6 +274,7 @@ def do_add_reply(
             follow_up_of=ticket,
             external_id=external_id,
             created_at=at,
+            attachments=attachments,
         )
         return follow_up.messages.get()
     with transaction.atomic():
@@ -281,6 +290,7 @@ def do_add_reply(
             external_id=external_id,
             at=at,
         )
+        store_attachments(message, attachments)
         changed = ["last_customer_message_at", "last_agent_message_at"]
         kind = EventKind.REPLY_ADDED if public else EventKind.NOTE_ADDED
         _event(ticket, kind, author_user, message=message, at=at)

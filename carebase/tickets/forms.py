@@ -30,6 +30,26 @@ def assignable_users(ticket: Ticket | None = None) -> Any:
     return users.distinct().order_by("first_name", "last_name", "username")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Any number of files (Django's documented pattern for multiple uploads)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Attachments"))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=200_000
@@ -42,6 +62,7 @@ class ReplyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     status = forms.ChoiceField(label=_("Then set the status to"), required=False)
+    attachments = AttachmentsField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from carebase.core.errors import Conflict
 from carebase.crm.models import Contact
 from carebase.tickets.access import access_ticket, customer_contact, messages_for, tickets_for
 from carebase.tickets.actions import do_add_reply, do_create_ticket
+from carebase.tickets.forms import AttachmentsField
 from carebase.tickets.models import ACTIVE_STATUSES, Channel, RequestType, Ticket
 
 PAGE_SIZE = 25
@@ -35,6 +36,7 @@ class PortalRequestForm(forms.Form):
         max_length=200_000,
         help_text=gettext_lazy("What happened, where, and since when: it helps us answer at once."),
     )
+    attachments = AttachmentsField(help_text=gettext_lazy("Screenshots or files that show it."))
 
 
 class PortalReplyForm(forms.Form):
@@ -43,6 +45,7 @@ class PortalReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=200_000,
     )
+    attachments = AttachmentsField()
 
 
 def _contact(request: AuthenticatedRequest) -> Contact:
@@ -70,7 +73,7 @@ def portal_index(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def portal_new(request: AuthenticatedRequest) -> HttpResponse:
     contact = _contact(request)
-    form = PortalRequestForm(request.POST or None)
+    form = PortalRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = do_create_ticket(
@@ -80,6 +83,7 @@ def portal_new(request: AuthenticatedRequest) -> HttpResponse:
                 requester=contact,
                 channel=Channel.PORTAL,
                 actor=request.user,
+                attachments=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items():
@@ -110,7 +114,7 @@ def _ticket_page(
 def portal_ticket(request: AuthenticatedRequest, ticket_id: int) -> HttpResponse:
     contact = _contact(request)
     ticket = access_ticket(request.user, ticket_id)
-    form = PortalReplyForm(request.POST or None)
+    form = PortalReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             message = do_add_reply(
@@ -118,6 +122,7 @@ def portal_ticket(request: AuthenticatedRequest, ticket_id: int) -> HttpResponse
                 body=form.cleaned_data["body"],
                 author_contact=contact,
                 channel=Channel.PORTAL,
+                attachments=form.cleaned_data["attachments"],
             )
         except (ValidationError, Conflict) as error:
             form.add_error(

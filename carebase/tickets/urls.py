@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:ticket_id>/", views.ticket_detail, name="ticket_detail"),
     path("<int:ticket_id>/reply/", views.ticket_reply, name="ticket_reply"),
     path("<int:ticket_id>/update/", views.ticket_update, name="ticket_update"),
+    path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import BaseForm
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,10 +23,11 @@ from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
 from carebase.core.navigation import Panel
 from carebase.crm.actions import find_or_create_contact_by_email
-from carebase.tickets.access import access_ticket, tickets_for
+from carebase.tickets.access import access_ticket, messages_for, tickets_for
 from carebase.tickets.actions import do_add_reply, do_create_ticket, do_update_ticket
 from carebase.tickets.forms import NewTicketForm, ReplyForm, TicketFieldsForm
 from carebase.tickets.models import (
+    Attachment,
     Channel,
     EventKind,
     Message,
@@ -221,7 +222,7 @@ def ticket_detail(request: AuthenticatedRequest, ticket_id: int) -> HttpResponse
 def ticket_reply(request: AuthenticatedRequest, ticket_id: int) -> HttpResponse:
     _require_agent(request)
     ticket = access_ticket(request.user, ticket_id, work=True)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             do_add_reply(
@@ -230,6 +231,7 @@ def ticket_reply(request: AuthenticatedRequest, ticket_id: int) -> HttpResponse:
                 public=form.cleaned_data["public"],
                 author_user=request.user,
                 status=form.cleaned_data["status"] or None,
+                attachments=form.cleaned_data["attachments"],
             )
         except (ValidationError, Conflict) as error:
             _show_errors(form, error)
@@ -288,6 +290,25 @@ def ticket_create(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("tickets:ticket_detail", ticket.pk)
     status = 422 if form.is_bound and form.errors else 200
     return render(request, "tickets/new.html", {"form": form}, status=status)
+
+
+@login_required
+def attachment_download(request: AuthenticatedRequest, attachment_id: int) -> FileResponse:
+    """Only to who may read the message, always as a download."""
+    attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    ticket = access_ticket(request.user, attachment.message.ticket_id)
+    if not messages_for(request.user, ticket).filter(pk=attachment.message_id).exists():
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def inbox_panel(request: AuthenticatedRequest) -> Panel | None:

@@ -46,3 +46,28 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    """signed_in(username) -> a page of a new browser context, signed in; every
+    context is closed after the test, so no page keeps reconnecting to a
+    stopped server."""
+    from carebase.testing import PASSWORD
+
+    contexts = []
+
+    def sign_in(username: str):
+        context = browser.new_context(base_url=live_server.url, locale="en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto("/accounts/login/")
+        page.get_by_label("Username or email").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()

@@ -3,24 +3,13 @@ from playwright.sync_api import expect
 
 from carebase.accounts.models import Team
 from carebase.core.roles import Role
-from carebase.testing import PASSWORD, make_customer, make_user
+from carebase.testing import make_customer, make_user
 from carebase.tickets.models import Status, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/accounts/login/")
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return page
-
-
-def test_a_customer_and_an_agent_hold_a_conversation_end_to_end(browser, live_server):
+def test_a_customer_and_an_agent_hold_a_conversation_end_to_end(signed_in):
     support, _ = Team.objects.get_or_create(
         slug="support", defaults={"name": "Support", "kind": "support"}
     )
@@ -28,7 +17,7 @@ def test_a_customer_and_an_agent_hold_a_conversation_end_to_end(browser, live_se
     support.members.add(agent)
     make_customer("jola", "Acme Telecom")
 
-    customer = sign_in(browser, live_server, "jola")
+    customer = signed_in("jola")
     expect(customer.get_by_role("heading", name="Your requests")).to_be_visible()
     customer.get_by_role("link", name="New request").click()
     customer.get_by_label("Subject").fill("Calls are not recorded")
@@ -38,7 +27,7 @@ def test_a_customer_and_an_agent_hold_a_conversation_end_to_end(browser, live_se
     expect(customer.get_by_text("We have your request")).to_be_visible()
     ticket = Ticket.objects.get()
 
-    agent_page = sign_in(browser, live_server, "piotr")
+    agent_page = signed_in("piotr")
     agent_page.goto("/tickets/?queue=unassigned")
     agent_page.get_by_role("link", name="Calls are not recorded").click()
     expect(agent_page.get_by_text("No recordings since Monday")).to_be_visible()
