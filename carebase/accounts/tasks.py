@@ -37,3 +37,23 @@ def send_invitation(user_id: int, inviter_id: int | None) -> None:
     message = EmailMultiAlternatives(subject, text, to=[user.email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+@task()
+def send_login_link(user_id: int) -> None:
+    """Email a customer a one-time link to sign in (see login_links)."""
+    from carebase.accounts.login_links import LOGIN_LINK_MINUTES, login_link_tokens
+    from carebase.core.emails import send_templated
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return
+    link = settings.SITE_URL + reverse(
+        "accounts:login_link",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": login_link_tokens.make_token(user),
+        },
+    )
+    context = {"user": user, "link": link, "minutes": LOGIN_LINK_MINUTES}
+    send_templated([user.email], "accounts/email/login_link", context, language=user.language)

@@ -1,7 +1,9 @@
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
@@ -9,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.translation import check_for_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carebase.accounts import throttle
 from carebase.accounts.access import access_api_token
 from carebase.accounts.actions import (
     do_create_api_token,
@@ -24,7 +27,9 @@ from carebase.accounts.actions import (
 )
 from carebase.accounts.forms import ApiTokenForm, LoginForm, ProfileForm
 from carebase.accounts.http import AuthenticatedRequest
-from carebase.accounts.models import Team
+from carebase.accounts.login_links import customer_by_email, login_link_tokens
+from carebase.accounts.models import Team, User
+from carebase.accounts.tasks import send_login_link
 from carebase.core.access import is_staff_member, roles_of
 from carebase.core.navigation import Panel
 
@@ -183,3 +188,44 @@ def profile_panel(request: AuthenticatedRequest) -> Panel:
         },
         order=900,
     )
+
+
+class LoginLinkForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Your email address"))
+
+
+def login_link_request(request: HttpRequest) -> HttpResponse:
+    """Customers ask for a one-time sign-in link. The answer never says whether
+    the address has an account."""
+    form = LoginLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if throttle.allow_attempt(request, "login-link:" + email.lower()):
+            user = customer_by_email(email)
+            if user is not None:
+                send_login_link.enqueue(user.pk)
+        return render(request, "accounts/login_link_sent.html", {"email": email})
+    return render(request, "accounts/login_link_request.html", {"form": form})
+
+
+def login_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """GET asks to confirm (so mail scanners that open links do not spend them);
+    POST signs in."""
+    try:
+        user_id = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError):
+        user_id = 0
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if (
+        user is None
+        or customer_by_email(user.email) != user
+        or not login_link_tokens.check_token(user, token)
+    ):
+        return render(request, "accounts/login_link_invalid.html", status=400)
+    if request.method == "POST":
+        auth_login(request, user, backend="carebase.accounts.backends.UsernameOrEmailBackend")
+        response = redirect("core:home")
+        if user.language:
+            _set_language_cookie(response, user.language, request)
+        return response
+    return render(request, "accounts/login_link_confirm.html", {"person": user})
