@@ -1,8 +1,10 @@
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from carebase.core.realtime import user_group
+from carebase.core.access import Perm, has_perm
+from carebase.core.realtime import ALL_TEAMS_GROUP, team_group, user_group
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -13,14 +15,25 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=4401)
             return
-        self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.groups_joined = [user_group(user.pk), *await self._work_groups(user)]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_json({"event": "hello", "payload": {"user": user.pk}})
 
+    @database_sync_to_async
+    def _work_groups(self, user: Any) -> list[str]:
+        """The teams whose work this person sees live."""
+        if not has_perm(user, Perm.VIEW_TICKETS):
+            return []
+        if has_perm(user, Perm.ALL_TEAMS_TICKETS):
+            return [ALL_TEAMS_GROUP]
+        # Team-less (triage) work is announced to every team's group as well.
+        return [team_group(pk) for pk in user.teams.values_list("pk", flat=True)]
+
     async def disconnect(self, code: int) -> None:
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         # The socket is server → browser; a ping keeps proxies from closing it.

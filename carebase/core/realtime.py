@@ -19,13 +19,27 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def send_to_user(user_id: int, event: str, payload: dict[str, Any]) -> None:
+def team_group(team_id: int) -> str:
+    return f"team.{team_id}"
+
+
+# Everyone who sees every team's work (heads, admins), and the triage pool.
+ALL_TEAMS_GROUP = "teams.all"
+
+
+def send_to_group(group: str, event: str, payload: dict[str, Any]) -> None:
+    """Send after the surrounding transaction commits."""
+
     def send() -> None:
         layer = get_channel_layer()
         if layer is None:
             return
         async_to_sync(layer.group_send)(
-            user_group(user_id), {"type": "live.event", "event": event, "payload": payload}
+            group, {"type": "live.event", "event": event, "payload": payload}
         )
 
     transaction.on_commit(send)
+
+
+def send_to_user(user_id: int, event: str, payload: dict[str, Any]) -> None:
+    send_to_group(user_group(user_id), event, payload)

@@ -33,7 +33,7 @@ from carebase.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from carebase.tickets.notify import notify
+from carebase.tickets.notify import announce, notify
 
 MAX_TAGS = 20
 
@@ -73,6 +73,7 @@ def _event(
 def _touch(ticket: Ticket, at: datetime, *fields: str) -> None:
     ticket.updated_at = at
     ticket.save(update_fields=[*fields, "updated_at"])
+    announce(ticket)
 
 
 def _clean_tags(names: Iterable[str]) -> list[str]:
@@ -167,6 +168,7 @@ def do_create_ticket(
     with transaction.atomic():
         ticket.save()
         _event(ticket, EventKind.CREATED, actor, new=Status.NEW, at=at, channel=channel)
+        announce(ticket)
         message = _store_message(
             ticket,
             body=body,

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.db import transaction
 
-from carebase.core.realtime import send_to_user
+from carebase.core.realtime import ALL_TEAMS_GROUP, send_to_group, send_to_user, team_group
 
 _muted: ContextVar[bool] = ContextVar("ticket_notifications_muted", default=False)
 
@@ -22,6 +23,22 @@ def muted() -> Iterator[None]:
         yield
     finally:
         _muted.reset(token)
+
+
+def announce(ticket: Any) -> None:
+    """Tell the open inboxes that see this ticket that it changed."""
+    if _muted.get():
+        return
+    payload = {"ticket": ticket.pk}
+    send_to_group(ALL_TEAMS_GROUP, "tickets_changed", payload)
+    if ticket.team_id is not None:
+        send_to_group(team_group(ticket.team_id), "tickets_changed", payload)
+        return
+    # No team yet: it is in every team's triage pool.
+    from carebase.accounts.models import Team
+
+    for team_id in Team.objects.values_list("pk", flat=True):
+        send_to_group(team_group(team_id), "tickets_changed", payload)
 
 
 def notify(

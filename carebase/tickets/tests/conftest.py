@@ -5,14 +5,19 @@ from carebase.crm.actions import do_create_contact
 from carebase.crm.models import Contact, Organization
 
 
+# get_or_create: transactional tests flush the teams the data migration made.
 @pytest.fixture
 def support(db) -> Team:
-    return Team.objects.get(slug="support")
+    return Team.objects.get_or_create(
+        slug="support", defaults={"name": "Support", "kind": "support"}
+    )[0]
 
 
 @pytest.fixture
 def success(db) -> Team:
-    return Team.objects.get(slug="success")
+    return Team.objects.get_or_create(
+        slug="success", defaults={"name": "Customer Success", "kind": "success"}
+    )[0]
 
 
 @pytest.fixture
