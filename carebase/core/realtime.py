@@ -8,6 +8,7 @@ the single embedded process.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -17,6 +18,9 @@ from django.db import transaction
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
+
+
+_pending: set[asyncio.Task[None]] = set()
 
 
 def team_group(team_id: int) -> str:
@@ -34,9 +38,17 @@ def send_to_group(group: str, event: str, payload: dict[str, Any]) -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        async_to_sync(layer.group_send)(
-            group, {"type": "live.event", "event": event, "payload": payload}
-        )
+        message = {"type": "live.event", "event": event, "payload": payload}
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            async_to_sync(layer.group_send)(group, message)
+            return
+        # Called from code that runs inside an event loop (an async view, a test
+        # driver): schedule the send instead of blocking the loop.
+        task = loop.create_task(layer.group_send(group, message))
+        _pending.add(task)  # a task nobody references may be collected before it runs
+        task.add_done_callback(_pending.discard)
 
     transaction.on_commit(send)
 
