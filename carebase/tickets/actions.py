@@ -401,20 +401,36 @@ def do_assign(ticket: Ticket, assignee: Any, *, actor: Any, at: datetime | None 
             )
 
 
+def _change_field(
+    ticket: Ticket, field: str, value: str, kind: EventKind, actor: Any, **derived: Any
+) -> None:
+    """Set one plain field (and the fields derived from it), recording the change."""
+    old = getattr(ticket, field)
+    if value == old:
+        return
+    _guard_open(ticket)
+    at = timezone.now()
+    with transaction.atomic():
+        _event(ticket, kind, actor, old=old, new=value, at=at)
+        setattr(ticket, field, value)
+        for name, derived_value in derived.items():
+            setattr(ticket, name, derived_value)
+        _touch(ticket, at, field, *derived)
+
+
 def do_change_priority(ticket: Ticket, priority: str, *, actor: Any) -> None:
     if priority not in Priority.values:
         raise ValidationError(
             {"priority": [_("“%(value)s” is not a priority.") % {"value": priority}]}
         )
-    if priority == ticket.priority:
-        return
-    _guard_open(ticket)
-    at = timezone.now()
-    with transaction.atomic():
-        _event(ticket, EventKind.PRIORITY_CHANGED, actor, old=ticket.priority, new=priority, at=at)
-        ticket.priority = priority
-        ticket.priority_rank = PRIORITY_RANK[Priority(priority)]
-        _touch(ticket, at, "priority", "priority_rank")
+    _change_field(
+        ticket,
+        "priority",
+        priority,
+        EventKind.PRIORITY_CHANGED,
+        actor,
+        priority_rank=PRIORITY_RANK[Priority(priority)],
+    )
 
 
 def do_change_type(ticket: Ticket, request_type: str, *, actor: Any) -> None:
@@ -422,28 +438,14 @@ def do_change_type(ticket: Ticket, request_type: str, *, actor: Any) -> None:
         raise ValidationError(
             {"type": [_("“%(value)s” is not a request type.") % {"value": request_type}]}
         )
-    if request_type == ticket.type:
-        return
-    _guard_open(ticket)
-    at = timezone.now()
-    with transaction.atomic():
-        _event(ticket, EventKind.TYPE_CHANGED, actor, old=ticket.type, new=request_type, at=at)
-        ticket.type = request_type
-        _touch(ticket, at, "type")
+    _change_field(ticket, "type", request_type, EventKind.TYPE_CHANGED, actor)
 
 
 def do_change_subject(ticket: Ticket, subject: str, *, actor: Any) -> None:
     subject = " ".join(subject.split())[:250]
     if not subject:
         raise ValidationError({"subject": [_("A subject is required.")]})
-    if subject == ticket.subject:
-        return
-    _guard_open(ticket)
-    at = timezone.now()
-    with transaction.atomic():
-        _event(ticket, EventKind.SUBJECT_CHANGED, actor, old=ticket.subject, new=subject, at=at)
-        ticket.subject = subject
-        _touch(ticket, at, "subject")
+    _change_field(ticket, "subject", subject, EventKind.SUBJECT_CHANGED, actor)
 
 
 def do_set_team(ticket: Ticket, team: Team | None, *, actor: Any) -> None:
