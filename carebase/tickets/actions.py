@@ -558,3 +558,38 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: Any) -> None:
         _event(source, EventKind.STATUS_CHANGED, actor, old=old_status, new=Status.CLOSED, at=at)
         _touch(source, at, "merged_into", "status", "closed_at")
         _touch(target, at, "last_customer_message_at")
+
+
+def do_bulk_update(
+    tickets: Iterable[Ticket],
+    *,
+    actor: Any,
+    status: str | None = None,
+    assignee: Any = None,
+    add_tags: Iterable[str] = (),
+) -> tuple[int, list[tuple[Ticket, str]]]:
+    """Apply the same change to many conversations, each in its own transaction
+    so that one that cannot change (closed, an assignee outside its team) does
+    not stop the others. Returns how many changed and which were skipped, why."""
+    extra_tags = _clean_tags(add_tags)
+    updated = 0
+    skipped: list[tuple[Ticket, str]] = []
+    for ticket in tickets:
+        values: dict[str, Any] = {}
+        if assignee is not None:
+            values["assignee"] = assignee
+        if extra_tags:
+            current = list(ticket.tags.values_list("name", flat=True))
+            values["tags"] = current + [tag for tag in extra_tags if tag not in current]
+        if status:
+            values["status"] = status
+        try:
+            with transaction.atomic():
+                do_update_ticket(ticket, actor=actor, **values)
+        except (ValidationError, Conflict) as error:
+            reason = error.message if isinstance(error, Conflict) else " ".join(error.messages)
+            skipped.append((ticket, reason))
+            ticket.refresh_from_db()
+        else:
+            updated += 1
+    return updated, skipped

@@ -108,6 +108,34 @@ class TicketFieldsForm(forms.Form):
         return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
 
 
+class BulkForm(forms.Form):
+    """One change for the conversations ticked in the inbox."""
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    status = forms.ChoiceField(label=_("Set the status"), required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=User.objects.none(), required=False
+    )
+    add_tag = forms.CharField(label=_("Add a tag"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, visible_ids: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = cast(forms.TypedMultipleChoiceField, self.fields["ids"])
+        # Only conversations the caller may see can be chosen.
+        ids.choices = [(pk, pk) for pk in visible_ids]
+        statuses = [s for s in Status if s not in (Status.NEW, Status.CLOSED)]
+        status = cast(forms.ChoiceField, self.fields["status"])
+        status.choices = [("", "—"), *[(s.value, s.label) for s in statuses]]
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = assignable_users()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("status") or data.get("assignee") or data.get("add_tag")):
+            raise forms.ValidationError(_("Choose what to change."))
+        return data
+
+
 class NewTicketForm(forms.Form):
     requester_email = forms.EmailField(label=_("Requester's email"))
     requester_name = forms.CharField(label=_("Requester's name"), max_length=200, required=False)

@@ -7,6 +7,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new/", views.ticket_create, name="ticket_create"),
+    path("bulk/", views.bulk_update, name="bulk_update"),
     path("<int:ticket_id>/", views.ticket_detail, name="ticket_detail"),
     path("<int:ticket_id>/reply/", views.ticket_reply, name="ticket_reply"),
     path("<int:ticket_id>/update/", views.ticket_update, name="ticket_update"),

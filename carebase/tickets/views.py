@@ -24,8 +24,13 @@ from carebase.core.errors import Conflict
 from carebase.core.navigation import Panel
 from carebase.crm.actions import find_or_create_contact_by_email
 from carebase.tickets.access import access_ticket, messages_for, tickets_for
-from carebase.tickets.actions import do_add_reply, do_create_ticket, do_update_ticket
-from carebase.tickets.forms import NewTicketForm, ReplyForm, TicketFieldsForm
+from carebase.tickets.actions import (
+    do_add_reply,
+    do_bulk_update,
+    do_create_ticket,
+    do_update_ticket,
+)
+from carebase.tickets.forms import BulkForm, NewTicketForm, ReplyForm, TicketFieldsForm
 from carebase.tickets.models import (
     Attachment,
     Channel,
@@ -105,6 +110,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
         "channels": Channel.choices,
         "teams": Team.objects.all(),
         "can_work": has_perm(request.user, Perm.WORK_TICKETS),
+        "bulk_form": BulkForm(visible_ids=[]),
     }
     template = (
         "tickets/_rows.html"
@@ -258,6 +264,38 @@ def ticket_update(request: AuthenticatedRequest, ticket_id: int) -> HttpResponse
             messages.success(request, _("Saved."))
             return redirect("tickets:ticket_detail", ticket.pk)
     return _ticket_page(request, ticket, fields_form=form, status=422)
+
+
+@login_required
+@require_POST
+def bulk_update(request: AuthenticatedRequest) -> HttpResponse:
+    _require_agent(request)
+    if not has_perm(request.user, Perm.WORK_TICKETS):
+        raise Http404
+    chosen = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+    visible = tickets_for(request.user).filter(pk__in=chosen)
+    form = BulkForm(request.POST, visible_ids=visible.values_list("pk", flat=True))
+    if not form.is_valid():
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
+    else:
+        data = form.cleaned_data
+        tickets = visible.filter(pk__in=data["ids"]).select_related("team")
+        updated, skipped = do_bulk_update(
+            tickets,
+            actor=request.user,
+            status=data["status"] or None,
+            assignee=data["assignee"],
+            add_tags=[data["add_tag"]] if data["add_tag"] else [],
+        )
+        messages.success(request, _("%(count)s conversations updated.") % {"count": updated})
+        for ticket, reason in skipped:
+            messages.error(request, f"{ticket.reference}: {reason}")
+    next_url = request.POST.get("next", "")
+    if not next_url.startswith("/tickets/"):
+        next_url = "/tickets/"
+    return redirect(next_url)
 
 
 @login_required
