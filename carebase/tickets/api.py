@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse, Http404
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import EmailStr, field_validator
 
 from carebase.accounts.http import AuthenticatedRequest
@@ -30,6 +30,7 @@ from carebase.tickets.actions import (
     do_merge_tickets,
     do_update_ticket,
 )
+from carebase.tickets.attachments import download_response
 from carebase.tickets.models import Channel, Message, Priority, RequestType, Ticket
 from carebase.tickets.models import Status as TicketStatus
 
@@ -280,6 +281,18 @@ def merge_ticket(request: AuthenticatedRequest, ticket_id: Id, payload: MergeIn)
     return _loaded(Ticket.objects.filter(pk=target.pk)).get()
 
 
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str = Field(description="GET it with the same token (same permission as the message).")
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return f"/api/v1/attachments/{obj.pk}"
+
+
 class MessageOut(Schema):
     id: int
     public: bool
@@ -289,6 +302,11 @@ class MessageOut(Schema):
     body_html: str
     channel: Channel
     created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj: Message) -> list[Any]:
+        return list(obj.attachments.all())
 
     @staticmethod
     def resolve_public(obj: Message) -> bool:
@@ -319,12 +337,17 @@ class MessageIn(Schema):
 @router.get("/tickets/{ticket_id}/messages", response={200: MessageList, **ERRORS})
 def list_messages(request: AuthenticatedRequest, ticket_id: Id, page: Query[PageParams]) -> dict:
     ticket = access_ticket(request.user, ticket_id)
-    queryset = messages_for(request.user, ticket).select_related("author_user", "author_contact")
+    queryset = (
+        messages_for(request.user, ticket)
+        .select_related("author_user", "author_contact")
+        .prefetch_related("attachments")
+    )
     return paginate(queryset, page.cursor, page.limit)
 
 
-@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut, **ERRORS})
-def add_message(request: AuthenticatedRequest, ticket_id: Id, payload: MessageIn) -> Status:
+def _add_message(
+    request: AuthenticatedRequest, ticket_id: int, payload: MessageIn, files: list[Any]
+) -> Status:
     ticket = access_ticket(request.user, ticket_id)
     if has_perm(request.user, Perm.WORK_TICKETS):
         message = do_add_reply(
@@ -334,12 +357,48 @@ def add_message(request: AuthenticatedRequest, ticket_id: Id, payload: MessageIn
             author_user=request.user,
             channel=Channel.API,
             status=payload.status,
+            attachments=files,
         )
     else:
         contact = customer_contact(request.user)
         if contact is None or not payload.public or payload.status is not None:
             raise PermissionDenied
         message = do_add_reply(
-            ticket, body=payload.body, author_contact=contact, channel=Channel.API
+            ticket,
+            body=payload.body,
+            author_contact=contact,
+            channel=Channel.API,
+            attachments=files,
         )
-    return Status(201, message)
+    return Status(201, Message.objects.prefetch_related("attachments").get(pk=message.pk))
+
+
+@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut, **ERRORS})
+def add_message(request: AuthenticatedRequest, ticket_id: Id, payload: MessageIn) -> Status:
+    return _add_message(request, ticket_id, payload, [])
+
+
+@router.post(
+    "/tickets/{ticket_id}/messages/upload",
+    response={201: MessageOut, **ERRORS},
+    summary="Add a message with attachments (multipart/form-data)",
+)
+def add_message_with_files(
+    request: AuthenticatedRequest,
+    ticket_id: Id,
+    payload: Form[MessageIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Status:
+    """The same as POST .../messages, as a form with `files` (repeat for several);
+    each file at most ATTACHMENT_MAX_BYTES."""
+    return _add_message(request, ticket_id, payload, list(files or []))
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    summary="Download an attachment",
+    openapi_extra={"responses": {200: {"description": "The file, as a download."}}},
+)
+def download_attachment(request: AuthenticatedRequest, attachment_id: Id) -> FileResponse:
+    return download_response(request.user, attachment_id)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -71,3 +73,25 @@ def store(message: Message, files: Iterable[UploadedFile]) -> list[Attachment]:
         attachment.save()
         stored.append(attachment)
     return stored
+
+
+def download_response(user: Any, attachment_id: int) -> FileResponse:
+    """The file, for someone who may read its message; 404 for anyone else.
+    Always a download, never a page (see the module docstring)."""
+    from carebase.tickets.access import access_ticket, messages_for
+
+    attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    ticket = access_ticket(user, attachment.message.ticket_id)
+    if not messages_for(user, ticket).filter(pk=attachment.message_id).exists():
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -23,16 +23,16 @@ from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
 from carebase.core.navigation import Panel
 from carebase.crm.actions import find_or_create_contact_by_email
-from carebase.tickets.access import access_ticket, messages_for, tickets_for
+from carebase.tickets.access import access_ticket, tickets_for
 from carebase.tickets.actions import (
     do_add_reply,
     do_bulk_update,
     do_create_ticket,
     do_update_ticket,
 )
+from carebase.tickets.attachments import download_response
 from carebase.tickets.forms import BulkForm, NewTicketForm, ReplyForm, TicketFieldsForm
 from carebase.tickets.models import (
-    Attachment,
     Channel,
     EventKind,
     Message,
@@ -332,21 +332,7 @@ def ticket_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def attachment_download(request: AuthenticatedRequest, attachment_id: int) -> FileResponse:
-    """Only to who may read the message, always as a download."""
-    attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
-    ticket = access_ticket(request.user, attachment.message.ticket_id)
-    if not messages_for(request.user, ticket).filter(pk=attachment.message_id).exists():
-        raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(request.user, attachment_id)
 
 
 def inbox_panel(request: AuthenticatedRequest) -> Panel | None:

@@ -124,3 +124,57 @@ def test_a_customer_attaches_a_screenshot_to_a_new_request(customer):
 def test_path_tricks_in_file_names_are_dropped(agent, ticket):
     do_add_reply(ticket, body="x", author_user=agent, attachments=[upload('..\\..\\etc/pass"wd')])
     assert Attachment.objects.get().filename == "passwd"
+
+
+def test_files_are_added_over_the_api_as_multipart_and_listed(agent, customer, ticket):
+    from carebase.testing import ApiClient
+
+    api = ApiClient(agent)
+    response = api.client.post(
+        f"/api/v1/tickets/{ticket.pk}/messages/upload",
+        {
+            "body": "Guide attached",
+            "public": "true",
+            "files": [upload("guide.pdf", b"%PDF-1", "application/pdf")],
+        },
+        headers=api.headers,
+    )
+    assert response.status_code == 201, response.content
+    files = response.json()["attachments"]
+    assert [(f["filename"], f["content_type"], f["size"]) for f in files] == [
+        ("guide.pdf", "application/pdf", 6)
+    ]
+    customer_api = ApiClient(customer)
+    listed = customer_api.get(f"/tickets/{ticket.pk}/messages").json()["items"][-1]["attachments"]
+    assert listed[0]["url"] == f"/api/v1/attachments/{files[0]['id']}"
+    download = customer_api.client.get(listed[0]["url"], headers=customer_api.headers)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith('attachment; filename="guide.pdf"')
+    assert b"".join(download.streaming_content) == b"%PDF-1"
+
+
+def test_an_api_token_cannot_download_another_organizations_file(other_customer, agent, ticket):
+    from carebase.testing import ApiClient
+
+    do_add_reply(ticket, body="x", author_user=agent, attachments=[upload()])
+    attachment = Attachment.objects.get()
+    api = ApiClient(other_customer)
+    assert (
+        api.client.get(f"/api/v1/attachments/{attachment.pk}", headers=api.headers).status_code
+        == 404
+    )
+
+
+def test_an_oversized_file_over_the_api_is_a_422_naming_it(agent, ticket, settings):
+    from carebase.testing import ApiClient
+
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    api = ApiClient(agent)
+    response = api.client.post(
+        f"/api/v1/tickets/{ticket.pk}/messages/upload",
+        {"body": "big", "files": [upload("rec.wav", b"0" * 2048, "audio/wav")]},
+        headers=api.headers,
+    )
+    assert response.status_code == 422
+    assert "rec.wav" in response.json()["detail"][0]["msg"]
+    assert ticket.messages.count() == 1
