@@ -20,6 +20,9 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from carebase.core.routing import websocket_urlpatterns  # noqa: E402
+from carebase.core.search import warm_up  # noqa: E402
+
+warm_up()  # the first search or message must not wait for the lemma dictionaries
 
 application = ProtocolTypeRouter(
     {

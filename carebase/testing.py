@@ -130,6 +130,9 @@ class ApiClient:
     def patch(self, path: str, body: Any = None, raw: str | None = None):
         return self._call("patch", path, body, raw)
 
+    def delete(self, path: str):
+        return self._call("delete", path)
+
 
 @pytest.fixture
 def api_as():

@@ -80,3 +80,20 @@ class PeriodicJobState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchDocument(models.Model):
+    """The search terms of one object (see core/search.py); the database's
+    full-text index over `terms` is created by migration, per engine."""
+
+    kind = models.CharField(max_length=32)
+    object_id = models.PositiveBigIntegerField()
+    terms = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

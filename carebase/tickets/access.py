@@ -19,7 +19,7 @@ from django.http import Http404
 
 from carebase.core.access import Perm, has_perm, is_customer
 from carebase.crm.models import Contact
-from carebase.tickets.models import Message, MessageKind, Ticket
+from carebase.tickets.models import Message, MessageKind, SavedView, Ticket
 
 
 def customer_contact(user: Any) -> Contact | None:
@@ -68,3 +68,33 @@ def access_ticket(user: Any, pk: int, *, work: bool = False) -> Ticket:
 
 def can_work(user: Any) -> bool:
     return has_perm(user, Perm.WORK_TICKETS)
+
+
+def saved_views_for(user: Any) -> QuerySet[SavedView]:
+    """A person's own views and those shared with their teams."""
+    if not has_perm(user, Perm.VIEW_TICKETS):
+        return SavedView.objects.none()
+    teams = user.teams.values_list("pk", flat=True)
+    return SavedView.objects.filter(Q(owner=user) | Q(team__in=teams)).select_related(
+        "owner", "team"
+    )
+
+
+def can_delete_view(user: Any, view: SavedView) -> bool:
+    """The owner removes their view; a head may also remove one shared with a team."""
+    return view.owner_id == user.pk or (
+        view.team_id is not None and has_perm(user, Perm.ALL_TEAMS_TICKETS)
+    )
+
+
+def access_view_to_delete(user: Any, pk: int) -> SavedView:
+    """A view the caller may delete: 404 when they cannot see it, 403 when they
+    see it but it is not theirs to remove."""
+    view = saved_views_for(user).filter(pk=pk).first()
+    if view is None and has_perm(user, Perm.ALL_TEAMS_TICKETS):
+        view = SavedView.objects.filter(pk=pk, team__isnull=False).first()
+    if view is None:
+        raise Http404
+    if not can_delete_view(user, view):
+        raise PermissionDenied
+    return view

@@ -18,6 +18,7 @@ from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
 from carebase.core.html import sanitize_html, text_to_html
 from carebase.crm.models import Contact, Organization
+from carebase.tickets import search
 from carebase.tickets.attachments import check_sizes
 from carebase.tickets.attachments import store as store_attachments
 from carebase.tickets.models import (
@@ -183,6 +184,7 @@ def do_create_ticket(
         store_attachments(message, attachments)
         _event(ticket, EventKind.REPLY_ADDED, actor, message=message, at=at)
         ticket.save(update_fields=["last_customer_message_at", "last_agent_message_at"])
+        search.index_new_ticket(ticket, body)
         if tag_names:
             _set_tags(ticket, tag_names, actor, at)
         if assignee is not None:
@@ -293,6 +295,7 @@ def do_add_reply(
             at=at,
         )
         store_attachments(message, attachments)
+        search.index_message(ticket, body)
         changed = ["last_customer_message_at", "last_agent_message_at"]
         kind = EventKind.REPLY_ADDED if public else EventKind.NOTE_ADDED
         _event(ticket, kind, author_user, message=message, at=at)
@@ -445,7 +448,9 @@ def do_change_subject(ticket: Ticket, subject: str, *, actor: Any) -> None:
     subject = " ".join(subject.split())[:250]
     if not subject:
         raise ValidationError({"subject": [_("A subject is required.")]})
-    _change_field(ticket, "subject", subject, EventKind.SUBJECT_CHANGED, actor)
+    with transaction.atomic():
+        _change_field(ticket, "subject", subject, EventKind.SUBJECT_CHANGED, actor)
+        search.reindex_ticket(ticket)
 
 
 def do_set_team(ticket: Ticket, team: Team | None, *, actor: Any) -> None:
@@ -558,6 +563,8 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: Any) -> None:
         _event(source, EventKind.STATUS_CHANGED, actor, old=old_status, new=Status.CLOSED, at=at)
         _touch(source, at, "merged_into", "status", "closed_at")
         _touch(target, at, "last_customer_message_at")
+        search.reindex_ticket(source)
+        search.reindex_ticket(target)
 
 
 def do_bulk_update(

@@ -22,7 +22,14 @@ from carebase.api.pagination import ERRORS, Id, PageParams, paginate
 from carebase.core.access import Perm, has_perm
 from carebase.crm.access import contacts_for
 from carebase.crm.actions import find_or_create_contact_by_email
-from carebase.tickets.access import access_ticket, customer_contact, messages_for, tickets_for
+from carebase.tickets.access import (
+    access_ticket,
+    access_view_to_delete,
+    customer_contact,
+    messages_for,
+    saved_views_for,
+    tickets_for,
+)
 from carebase.tickets.actions import (
     UPDATABLE,
     do_add_reply,
@@ -31,8 +38,11 @@ from carebase.tickets.actions import (
     do_update_ticket,
 )
 from carebase.tickets.attachments import download_response
+from carebase.tickets.filters import filter_condition, read_filters
 from carebase.tickets.models import Channel, Message, Priority, RequestType, Ticket
 from carebase.tickets.models import Status as TicketStatus
+from carebase.tickets.saved_views import do_delete_view, do_save_view, view_query
+from carebase.tickets.search import search_condition
 
 router = Router(tags=["tickets"])
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -140,12 +150,24 @@ class TicketFilters(Schema):
     organization: Id | None = None
     requester: Id | None = None
     tag: str | None = Field(None, max_length=50)
-    q: str | None = Field(None, max_length=200, description="Part of the subject.")
+    q: str | None = Field(
+        None,
+        max_length=200,
+        description="Words to search for (any inflected form), or `#1042`. Staff search "
+        "subjects, messages and notes, requesters and organizations; customers search the "
+        "subjects and public replies they can see.",
+    )
+    created_after: datetime | None = Field(None, description="Created at or after this time.")
+    created_before: datetime | None = Field(None, description="Created before this time.")
     updated_since: datetime | None = Field(
         None, description="Changed at or after this time (sync)."
     )
+    updated_before: datetime | None = Field(None, description="Changed before this time.")
+    view: Id | None = Field(None, description="A saved view's id: its filters apply, then these.")
 
-    @field_validator("updated_since", mode="before")
+    @field_validator(
+        "created_after", "created_before", "updated_since", "updated_before", mode="before"
+    )
     @classmethod
     def iso_only(cls, value: Any) -> Any:
         # pydantic would read a bare number as a Unix timestamp; the schema says ISO 8601.
@@ -200,9 +222,26 @@ def list_tickets(
     if filters.tag:
         queryset = queryset.filter(tags__name=filters.tag.strip().lower())
     if filters.q:
-        queryset = queryset.filter(subject__icontains=filters.q)
-    if filters.updated_since is not None:
-        queryset = queryset.filter(updated_at__gte=filters.updated_since)
+        found = search_condition(filters.q, request.user)
+        if found is not None:
+            queryset = queryset.filter(found)
+    for field, lookup in (
+        ("created_after", "created_at__gte"),
+        ("created_before", "created_at__lt"),
+        ("updated_since", "updated_at__gte"),
+        ("updated_before", "updated_at__lt"),
+    ):
+        value = getattr(filters, field)
+        if value is not None:
+            queryset = queryset.filter(**{lookup: value})
+    if filters.view is not None:
+        view = saved_views_for(request.user).filter(pk=filters.view).first()
+        if view is None:
+            raise Http404
+        form = read_filters(view_query(view), default_queue="all")
+        if not form.is_valid():
+            raise ValidationError({"view": ["The saved view's filters are no longer valid."]})
+        queryset = queryset.filter(filter_condition(form.cleaned_data, request.user))
     return paginate(_loaded(queryset), page.cursor, page.limit)
 
 
@@ -402,3 +441,54 @@ def add_message_with_files(
 )
 def download_attachment(request: AuthenticatedRequest, attachment_id: Id) -> FileResponse:
     return download_response(request.user, attachment_id)
+
+
+class SavedViewOut(Schema):
+    id: int
+    name: str
+    owner: int = Field(alias="owner_id")
+    team: int | None = Field(None, alias="team_id", description="Shared with; null: the owner's.")
+    filters: dict[str, list[str]] = Field(
+        description="The inbox's query-string filters: queue, q, status, priority, type, "
+        "channel, team, assignee, tag, organization, created_from, created_to, "
+        "updated_from, updated_to (dates as YYYY-MM-DD), sort."
+    )
+
+
+class SavedViewList(Schema):
+    items: list[SavedViewOut]
+
+
+class SavedViewIn(Schema):
+    name: str = Field(min_length=1, max_length=80)
+    team: Id | None = Field(None, description="Share with this team (one of yours).")
+    filters: dict[str, list[str] | str] = Field(
+        default_factory=dict, description="As in SavedViewOut; a single value may be a string."
+    )
+
+
+@router.get("/ticket-views", response={200: SavedViewList, **ERRORS}, summary="Saved views")
+def list_saved_views(request: AuthenticatedRequest) -> dict:
+    if not has_perm(request.user, Perm.VIEW_TICKETS):
+        raise PermissionDenied
+    return {"items": list(saved_views_for(request.user))}
+
+
+@router.post("/ticket-views", response={201: SavedViewOut, **ERRORS}, summary="Save a view")
+def create_saved_view(request: AuthenticatedRequest, payload: SavedViewIn) -> Status:
+    if not has_perm(request.user, Perm.VIEW_TICKETS):
+        raise PermissionDenied
+    filters = {
+        key: [value] if isinstance(value, str) else value for key, value in payload.filters.items()
+    }
+    view = do_save_view(
+        owner=request.user, name=payload.name, team=_team(payload.team), filters=filters
+    )
+    return Status(201, view)
+
+
+@router.delete("/ticket-views/{view_id}", response={204: None, **ERRORS})
+def delete_saved_view(request: AuthenticatedRequest, view_id: Id) -> Status:
+    view = access_view_to_delete(request.user, view_id)
+    do_delete_view(view, actor=request.user)
+    return Status(204, None)

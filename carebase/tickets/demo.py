@@ -7,7 +7,7 @@ Seeded once: when conversations exist, nothing is added.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -22,6 +22,7 @@ from carebase.tickets.actions import (
 )
 from carebase.tickets.models import Channel, Priority, RequestType, Status, Ticket
 from carebase.tickets.notify import muted
+from carebase.tickets.saved_views import do_save_view
 
 TICKETS = 1000
 DAYS = 90
@@ -230,6 +231,40 @@ def seed(context: Any) -> None:
             managers,
             contacts,
             context.options.get("tickets", TICKETS),
+        )
+    _seed_views(support, success)
+
+
+def _seed_views(support: Team, success: Team) -> None:
+    """Views the heads share with their teams, and one an agent keeps."""
+    head = support.members.filter(username="kasia.head").first()
+    if head is not None:
+        do_save_view(
+            owner=head,
+            name="Urgent, unassigned",
+            team=support,
+            filters={"queue": ["unassigned"], "priority": ["urgent"]},
+        )
+        do_save_view(
+            owner=head,
+            name="On hold for over a week",
+            team=support,
+            filters={"queue": ["on_hold"], "updated_to": [str(date.today() - timedelta(days=7))]},
+        )
+    cs_head = success.members.filter(username="marta.cs").first()
+    if cs_head is not None:
+        do_save_view(
+            owner=cs_head,
+            name="VIP clients",
+            team=success,
+            filters={"queue": ["open"], "tag": ["vip"]},
+        )
+    agent = support.members.exclude(username="kasia.head").order_by("pk").first()
+    if agent is not None:
+        do_save_view(
+            owner=agent,
+            name="My phone calls",
+            filters={"queue": ["mine"], "channel": ["phone"]},
         )
 
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from carebase.accounts.models import Team, User
+from carebase.core.access import Perm, has_perm
 from carebase.core.roles import Role
 from carebase.tickets.models import Channel, Priority, RequestType, Status, Ticket
 
@@ -149,3 +150,22 @@ class NewTicketForm(forms.Form):
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
     )
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+
+
+class SaveViewForm(forms.Form):
+    name = forms.CharField(label=_("View name"), max_length=80)
+    team = forms.ModelChoiceField(
+        label=_("Share with"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("Only me"),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = (
+            Team.objects.all()
+            if has_perm(user, Perm.ALL_TEAMS_TICKETS)
+            else Team.objects.filter(members=user)
+        )
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams

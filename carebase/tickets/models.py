@@ -151,6 +151,22 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status", "priority_rank"], name="ticket_team"),
             models.Index(fields=["organization", "status"], name="ticket_organization"),
             models.Index(fields=["updated_at", "id"], name="ticket_updated"),
+            # The "solved recently" queue and its count.
+            models.Index(fields=["solved_at", "status"], name="ticket_solved"),
+            # Most urgent, then oldest: the inbox's order, read off an index so
+            # that a page stops after 50 rows (of all, and of the open ones).
+            models.Index(fields=["priority_rank", "created_at", "id"], name="ticket_order"),
+            models.Index(
+                fields=["priority_rank", "created_at", "id"],
+                name="ticket_open_order",
+                condition=models.Q(status__in=["new", "open", "pending", "on_hold"]),
+            ),
+            # The queues' counts, read from the index alone.
+            models.Index(
+                fields=["status", "assignee", "team"],
+                name="ticket_open_counts",
+                condition=models.Q(status__in=["new", "open", "pending", "on_hold"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,3 +296,37 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"
+
+
+class SavedView(models.Model):
+    """An inbox view an agent defined by filters: their own, or shared with a team."""
+
+    name = models.CharField(_("name"), max_length=80)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="ticket_views",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("shared with"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ticket_views",
+    )
+    # The inbox's query string as a dict of lists (see tickets/filters.py KEYS).
+    filters = models.JSONField(_("filters"), default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:inbox") + f"?view={self.pk}"

@@ -10,10 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +26,14 @@ from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
 from carebase.core.navigation import Panel
 from carebase.crm.actions import find_or_create_contact_by_email
-from carebase.tickets.access import access_ticket, tickets_for
+from carebase.crm.models import Organization, name_key
+from carebase.tickets.access import (
+    access_ticket,
+    access_view_to_delete,
+    can_delete_view,
+    saved_views_for,
+    tickets_for,
+)
 from carebase.tickets.actions import (
     do_add_reply,
     do_bulk_update,
@@ -31,25 +41,49 @@ from carebase.tickets.actions import (
     do_update_ticket,
 )
 from carebase.tickets.attachments import download_response
-from carebase.tickets.forms import BulkForm, NewTicketForm, ReplyForm, TicketFieldsForm
+from carebase.tickets.filters import KEYS, SORTS, filter_condition, read_filters
+from carebase.tickets.forms import (
+    BulkForm,
+    NewTicketForm,
+    ReplyForm,
+    SaveViewForm,
+    TicketFieldsForm,
+    assignable_users,
+)
 from carebase.tickets.models import (
     Channel,
     EventKind,
     Message,
     Priority,
     RequestType,
+    SavedView,
     Status,
+    Tag,
     Ticket,
     TicketEvent,
 )
-from carebase.tickets.queues import DEFAULT_QUEUE, QUEUES, queue_condition, queue_counts
+from carebase.tickets.queues import DEFAULT_QUEUE, QUEUES, queue_counts
+from carebase.tickets.saved_views import do_delete_view, do_save_view, view_query
 
 PAGE_SIZE = 50
-SORTS = {
-    "priority": ("priority_rank", "created_at", "id"),
-    "newest": ("-created_at", "-id"),
-    "updated": ("-updated_at", "-id"),
-}
+# The organization filter suggests this many names that contain what was typed.
+SUGGESTIONS = 15
+
+
+class CappedPaginator(Paginator):
+    """Counts up to CAP conversations: an exact count of a search that matches
+    half of the history costs more than the page itself, and nobody pages
+    through twenty pages of an inbox; they narrow it."""
+
+    CAP = 500
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        # Unordered: the count may take whichever plan is cheapest.
+        found = self.object_list.order_by()[: self.CAP + 1].count()  # type: ignore[attr-defined]
+        self.capped = found > self.CAP
+        return min(found, self.CAP)
 
 
 def _require_agent(request: AuthenticatedRequest) -> None:
@@ -66,58 +100,172 @@ def _show_errors(form: BaseForm, error: ValidationError | Conflict) -> None:
             form.add_error(field if field in form.fields else None, problem)
 
 
+def _inbox_data(request: AuthenticatedRequest, view: SavedView | None) -> Any:
+    """The filters of the page: the saved view's, overridden by the query string."""
+    data = view_query(view) if view is not None else request.GET.copy()
+    if view is not None:
+        for key in KEYS:
+            if key in request.GET:
+                data.setlist(key, request.GET.getlist(key))
+    return data
+
+
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
     _require_agent(request)
+    partial = bool(request.headers.get("HX-Request") and request.GET.get("partial"))
     visible = tickets_for(request.user)
-    queue = request.GET.get("queue", DEFAULT_QUEUE)
-    if queue not in {q.slug for q in QUEUES}:
-        queue = DEFAULT_QUEUE
-    tickets = visible.filter(queue_condition(queue, request.user))
-    filters: dict[str, str] = {}
-    for field, choices in (("priority", Priority), ("type", RequestType), ("channel", Channel)):
-        value = request.GET.get(field, "")
-        if value in choices.values:
-            tickets = tickets.filter(**{field: value})
-            filters[field] = value
-    team = request.GET.get("team", "")
-    if team.isdigit():
-        tickets = tickets.filter(team_id=int(team))
-        filters["team"] = team
-    query = request.GET.get("q", "").strip()
-    if query:
-        number = query.lstrip("#")
-        condition = Q(subject__icontains=query) | Q(requester__name__icontains=query)
-        if number.isdigit():
-            condition |= Q(pk=int(number))
-        tickets = tickets.filter(condition)
-    sort = request.GET.get("sort", "priority")
-    tickets = tickets.order_by(*SORTS.get(sort, SORTS["priority"]))
-    tickets = tickets.select_related(
+    saved_views = list(saved_views_for(request.user))
+    view_id = request.GET.get("view", "")
+    view = next((v for v in saved_views if str(v.pk) == view_id), None)
+    if view_id and view is None:
+        raise Http404
+    form = read_filters(_inbox_data(request, view), default_queue="all" if view else DEFAULT_QUEUE)
+    tickets = visible
+    if form.is_valid():
+        tickets = visible.filter(filter_condition(form.cleaned_data, request.user))
+        sort = form.cleaned_data["sort"] or "priority"
+    else:
+        tickets = visible.none()
+        sort = "priority"
+    tickets = tickets.order_by(*SORTS[sort]).select_related(
         "requester", "organization", "assignee", "team"
-    ).prefetch_related("tags")
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    )
+    tickets = tickets.prefetch_related("tags")
+    page = CappedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    _prepare_rows(page)
     context = {
         "page": page,
         "queues": QUEUES,
-        "queue": queue,
-        "counts": queue_counts(visible, request.user),
-        "filters": filters,
-        "query": query,
-        "sort": sort,
-        "priorities": Priority.choices,
-        "types": RequestType.choices,
-        "channels": Channel.choices,
-        "teams": Team.objects.all(),
+        "queue": form.data.get("queue"),
+        # A partial refresh swaps the rows only: the counts are not shown.
+        "counts": {} if partial else queue_counts(visible, request.user),
+        "form": form,
+        "saved_views": saved_views,
+        "view": view,
+        "can_delete_view": view is not None and can_delete_view(request.user, view),
+        "save_view_form": SaveViewForm(user=request.user),
+        "choice_filters": [form[name] for name in ("priority", "type", "channel", "team")],
+        "assignees": assignable_users(),
+        "tags": Tag.objects.values_list("name", flat=True),
         "can_work": has_perm(request.user, Perm.WORK_TICKETS),
         "bulk_form": BulkForm(visible_ids=[]),
     }
-    template = (
-        "tickets/_rows.html"
-        if request.headers.get("HX-Request") and request.GET.get("partial")
-        else "tickets/inbox.html"
+    context["partial"] = partial
+    context["filter_keys"] = KEYS
+    return render(request, "tickets/_rows.html" if partial else "tickets/inbox.html", context)
+
+
+@dataclass
+class Row:
+    url: str
+    channel: str
+    type: str
+    status: str
+    priority: str
+    created_iso: str
+    created_local: str
+
+
+def _prepare_rows(page: Any) -> None:
+    """What each inbox row shows, worked out in Python: the template engine
+    would spend half the page's time on reversing URLs, looking up labels and
+    formatting dates fifty times over."""
+    labels = {
+        field: {value: str(label) for value, label in choices}
+        for field, choices in (
+            ("channel", Channel.choices),
+            ("type", RequestType.choices),
+            ("status", Status.choices),
+            ("priority", Priority.choices),
+        )
+    }
+    prefix = reverse("tickets:ticket_detail", args=[0]).removesuffix("0/")
+    zone = timezone.get_current_timezone()
+    for ticket in page:
+        local = ticket.created_at.astimezone(zone)
+        ticket.row = Row(
+            url=f"{prefix}{ticket.pk}/",
+            channel=labels["channel"].get(ticket.channel, ticket.channel),
+            type=labels["type"].get(ticket.type, ticket.type),
+            status=labels["status"].get(ticket.status, ticket.status),
+            priority=labels["priority"].get(ticket.priority, ticket.priority),
+            created_iso=local.isoformat(),
+            created_local=local.strftime("%Y-%m-%d %H:%M"),
+        )
+
+
+@login_required
+def organization_suggestions(request: AuthenticatedRequest) -> HttpResponse:
+    """<option>s for the organization filter's datalist, as one types."""
+    _require_agent(request)
+    typed = name_key(request.GET.get("organization", ""))[:200]
+    names = (
+        Organization.objects.filter(name_key__contains=typed).order_by("name_key")
+        if len(typed) >= 2
+        else Organization.objects.none()
     )
-    return render(request, template, context)
+    context = {"names": names.values_list("name", flat=True)[:SUGGESTIONS]}
+    return render(request, "tickets/_organization_options.html", context)
+
+
+@login_required
+def view_counts(request: AuthenticatedRequest) -> HttpResponse:
+    """The saved views' sizes, fetched after the inbox has shown (and again on
+    live changes): a view may filter over the whole history, which the inbox
+    itself should not wait for. One aggregate query for all of them."""
+    _require_agent(request)
+    saved_views = list(saved_views_for(request.user))
+    conditions = {}
+    for saved in saved_views:
+        form = read_filters(view_query(saved), default_queue="all")
+        if form.is_valid():
+            conditions[f"view_{saved.pk}"] = filter_condition(form.cleaned_data, request.user)
+    counts = (
+        tickets_for(request.user).aggregate(
+            **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
+        )
+        if conditions
+        else {}
+    )
+    for saved in saved_views:
+        saved.count = counts.get(f"view_{saved.pk}")  # type: ignore[attr-defined]
+    return render(request, "tickets/_view_counts.html", {"saved_views": saved_views})
+
+
+@login_required
+@require_POST
+def view_save(request: AuthenticatedRequest) -> HttpResponse:
+    _require_agent(request)
+    form = SaveViewForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
+        return redirect("tickets:inbox")
+    try:
+        view = do_save_view(
+            owner=request.user,
+            name=form.cleaned_data["name"],
+            team=form.cleaned_data["team"],
+            filters=request.POST,
+        )
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+        return redirect("tickets:inbox")
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(view)
+
+
+@login_required
+@require_POST
+def view_delete(request: AuthenticatedRequest, view_id: int) -> HttpResponse:
+    _require_agent(request)
+    view = access_view_to_delete(request.user, view_id)
+    do_delete_view(view, actor=request.user)
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return redirect("tickets:inbox")
 
 
 @dataclass

@@ -1,7 +1,8 @@
 import pytest
 
-from carebase.testing import client_for
-from carebase.tickets.actions import do_add_reply, do_create_ticket
+from carebase.core.roles import Role
+from carebase.testing import client_for, make_user
+from carebase.tickets.actions import do_add_reply, do_change_status, do_create_ticket
 from carebase.tickets.models import EventKind, MessageKind, Status, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_the_inbox_costs_a_fixed_number_of_queries(
         ticket_for(acme_contact, subject=f"T{number}", tags=["a"])
     client = client_for(agent)
     client.get("/tickets/")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get("/tickets/").status_code == 200
 
 
@@ -168,3 +169,34 @@ def test_message_html_is_shown_sanitised(agent, acme_contact):
     )
     page = client_for(agent).get(f"/tickets/{ticket.pk}/").content.decode()
     assert "alert(1)" not in page and "onerror" not in page and "Hi" in page
+
+
+def test_every_queue_count_is_the_length_of_its_list(agent, support, success, acme_contact):
+    support.members.add(agent)
+    other = make_user("other-agent", Role.SUPPORT_AGENT)
+    support.members.add(other)
+    mine = ticket_for(acme_contact, team=support, assignee=agent)
+    ticket_for(acme_contact, team=support, assignee=other)
+    ticket_for(acme_contact, team=None)
+    ticket_for(acme_contact, team=success)  # not visible to the agent
+    pending = ticket_for(acme_contact, team=support)
+    do_change_status(pending, Status.PENDING, actor=agent)
+    held = ticket_for(acme_contact, team=support, assignee=agent)
+    do_change_status(held, Status.ON_HOLD, actor=agent)
+    solved = ticket_for(acme_contact, team=support)
+    do_change_status(solved, Status.SOLVED, actor=agent)
+    do_change_status(mine, Status.SOLVED, actor=agent)
+    client = client_for(agent)
+    counts = client.get("/tickets/").context["counts"]
+    for queue, count in counts.items():
+        listed = client.get("/tickets/", {"queue": queue}).context["page"].paginator.count
+        assert count == listed, queue
+    assert counts == {
+        "mine": 1,
+        "unassigned": 2,
+        "team": 3,
+        "open": 4,
+        "pending": 1,
+        "on_hold": 1,
+        "solved": 2,
+    }

@@ -22,6 +22,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from carebase.core.models import WorkerHeartbeat
 from carebase.core.schedule import enqueue_due_jobs
+from carebase.core.search import warm_up
 
 logger = logging.getLogger("carebase.worker")
 
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default="*", help="Queues to serve (comma list).")
 
     def handle(self, *args: Any, interval: float, queue_name: str, **options: Any) -> None:
+        warm_up()
         worker_id = f"{socket.gethostname()[:40]}-{uuid.uuid4().hex[:12]}"
         heartbeat = Heartbeat(worker_id, float(settings.WORKER_HEARTBEAT_SECONDS))
         heartbeat.start()

@@ -1,0 +1,238 @@
+"""The one search module: text normalisation and the database's full-text engine.
+
+Every searchable object keeps one `SearchDocument` row per kind ("ticket",
+later "kb.article"): the set of its search terms, space separated. The same
+`terms()` function feeds documents and queries, so both sides agree:
+
+- words are lower-cased and split on anything that is not a letter or digit;
+- each word adds its Polish/English lemmas (simplemma), and the lemma's lemma,
+  because simplemma's lemmas of one paradigm do not always meet
+  ("nagrania" -> "nagranie" -> "nagrać", "nagrań" -> "nagrać");
+- everything is folded to ASCII ("połączeń" -> "polaczen"), so that a query
+  typed without Polish letters matches.
+
+A query word matches any of its forms, or any word starting with the stem
+its forms share, less the vowels where a Polish ending begins ("połączenia"
+and "połączenie" give "polaczen", which matches "połączeń" too); the last
+word also matches as a prefix, for search as you type. All words must match.
+
+SQLite keeps the terms in an FTS5 table in sync by triggers; PostgreSQL keeps
+them in a generated tsvector column (`vector`) with a GIN index. Both are
+created by core's migration 0002, outside the model, as each engine needs.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
+
+LANGUAGES = ("pl", "en")
+WORD = re.compile(r"[^\W_]+")
+# Letters that NFKD does not decompose into a base letter and a mark.
+FOLD = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d"})
+MIN_STEM = 5
+MIN_PREFIX = 3
+VOWELS = frozenset("aeiouy")
+MAX_WORD = 40
+MAX_QUERY_WORDS = 12
+# A document is a set of distinct terms; a mailbox's worth of text is far
+# below this, and PostgreSQL refuses a tsvector over 1 MB.
+MAX_DOCUMENT_CHARS = 500_000
+
+
+def fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.translate(FOLD))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(word: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang=LANGUAGES).lower()
+
+
+@lru_cache(maxsize=200_000)
+def word_forms(word: str) -> tuple[str, ...]:
+    """The word, its lemma and its lemma's lemma, folded, without repeats."""
+    lemma = _lemma(word)
+    forms = dict.fromkeys(fold(form) for form in (word, lemma, _lemma(lemma)))
+    return tuple(forms)
+
+
+def words(text: str) -> list[str]:
+    return [word for word in WORD.findall(text.lower()) if len(word) <= MAX_WORD]
+
+
+def terms(*texts: str) -> set[str]:
+    """The search terms of a document made of these texts."""
+    found: set[str] = set()
+    for text in texts:
+        for word in words(text):
+            found.update(word_forms(word))
+    return found
+
+
+def join_terms(found: Iterable[str]) -> str:
+    text = " ".join(sorted(found))
+    if len(text) > MAX_DOCUMENT_CHARS:
+        text = text[:MAX_DOCUMENT_CHARS].rsplit(" ", 1)[0]
+    return text
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    forms: tuple[str, ...]
+    prefix: str  # "" when the word matches only as a whole
+
+
+def parse_query(text: str) -> list[QueryWord]:
+    """What each word of a query matches; [] when nothing searchable is left."""
+    query_words = words(text)[:MAX_QUERY_WORDS]
+    parsed = []
+    for position, word in enumerate(query_words):
+        forms = word_forms(word)
+        stem = _stem(forms)
+        if position == len(query_words) - 1 and len(fold(word)) >= MIN_PREFIX:
+            # Search as you type: the last word may be unfinished.
+            stem = min(stem or fold(word), fold(word), key=len)
+        parsed.append(QueryWord(forms=forms, prefix=stem))
+    return parsed
+
+
+def _stem(forms: tuple[str, ...]) -> str:
+    """The start the word's forms share, less up to two trailing vowels, where a
+    Polish ending begins ("polaczenia", "polaczenie" -> "polaczen", which also finds
+    "polaczen", the genitive plural); "" when too short to be safe."""
+    first, *rest = forms
+    length = 0
+    while length < len(first) and all(
+        len(other) > length and other[length] == first[length] for other in rest
+    ):
+        length += 1
+    stem = first[:length]
+    for _ending in range(2):
+        if len(stem) > MIN_STEM + 1 and stem[-1] in VOWELS:
+            stem = stem[:-1]
+    return stem if len(stem) >= MIN_STEM else ""
+
+
+def _fts5_query(parsed: list[QueryWord]) -> str:
+    groups = []
+    for word in parsed:
+        options = [f'"{form}"' for form in word.forms]
+        if word.prefix:
+            options.append(f'"{word.prefix}"*')
+        groups.append("(" + " OR ".join(options) + ")")
+    return " AND ".join(groups)
+
+
+def _tsquery(parsed: list[QueryWord]) -> str:
+    groups = []
+    for word in parsed:
+        options = [f"'{form}'" for form in word.forms]
+        if word.prefix:
+            options.append(f"'{word.prefix}':*")
+        groups.append("(" + " | ".join(options) + ")")
+    return " & ".join(groups)
+
+
+# A query matching at most this many documents filters by their id list;
+# beyond it (a word in every other conversation) by a correlated EXISTS, so
+# that PostgreSQL walks the list's own order and stops at a page's worth
+# instead of collecting every match. Its estimates for prefixes are too rough
+# to leave that choice to the planner: both ways were measured (bench/inbox.py).
+ID_LIST_LIMIT = 1000
+
+
+def _sql(kind: str, parsed: list[QueryWord]) -> tuple[str, tuple[str, ...]]:
+    if connection.vendor == "postgresql":
+        return (
+            "SELECT object_id FROM core_searchdocument WHERE kind = %s"
+            " AND vector @@ to_tsquery('simple', %s)",
+            (kind, _tsquery(parsed)),
+        )
+    return (
+        "SELECT document.object_id FROM core_searchdocument_fts"
+        " JOIN core_searchdocument document ON document.id = core_searchdocument_fts.rowid"
+        " WHERE core_searchdocument_fts MATCH %s AND document.kind = %s",
+        (_fts5_query(parsed), kind),
+    )
+
+
+def matching_ids(kind: str, text: str) -> RawSQL | None:
+    """A subquery of the ids of the `kind` objects whose documents match the
+    query, for `filter(pk__in=...)`; None when the query has no words."""
+    parsed = parse_query(text)
+    if not parsed:
+        return None
+    return RawSQL(*_sql(kind, parsed))  # noqa: S611 (fixed SQL; the query is a parameter)
+
+
+def matching(kind: str, text: str, field: str = "pk") -> Q | None:
+    """The condition "`field` is the id of a `kind` object matching the query";
+    None when the query has no words. Costs one query to size the answer."""
+    parsed = parse_query(text)
+    if not parsed:
+        return None
+    sql, params = _sql(kind, parsed)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT {ID_LIST_LIMIT + 1}", params)
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= ID_LIST_LIMIT:
+        return Q(**{f"{field}__in": ids})
+    if connection.vendor == "postgresql":
+        from carebase.core.models import SearchDocument
+
+        documents = SearchDocument.objects.filter(kind=kind, object_id=OuterRef(field)).extra(
+            where=["vector @@ to_tsquery('simple', %s)"], params=[_tsquery(parsed)]
+        )
+        return Q(Exists(documents))
+    return Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611 (as above)
+
+
+def set_document(kind: str, object_id: int, found: Iterable[str]) -> None:
+    """Replace the object's document by these terms."""
+    from carebase.core.models import SearchDocument
+
+    SearchDocument.objects.update_or_create(
+        kind=kind, object_id=object_id, defaults={"terms": join_terms(found)}
+    )
+
+
+def add_to_document(kind: str, object_id: int, found: Iterable[str]) -> None:
+    """Add terms to the object's document (a new message in a conversation)."""
+    from carebase.core.models import SearchDocument
+
+    new = set(found)
+    document = (
+        SearchDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
+    )
+    if document is None:
+        SearchDocument.objects.create(kind=kind, object_id=object_id, terms=join_terms(new))
+        return
+    existing = set(document.terms.split())
+    if new <= existing:
+        return
+    document.terms = join_terms(existing | new)
+    document.save(update_fields=["terms"])
+
+
+def delete_documents(kind: str, object_ids: Iterable[int]) -> None:
+    from carebase.core.models import SearchDocument
+
+    SearchDocument.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
+
+
+def warm_up() -> None:
+    """Load the lemma dictionaries (about five seconds for Polish) in the
+    background, so that the first search or message of a server does not wait."""
+    threading.Thread(target=_lemma, args=("start",), daemon=True, name="search-warm-up").start()

@@ -1,0 +1,61 @@
+"""core.search: the terms of a document and the words of a query."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from carebase.core import search
+from carebase.core.models import SearchDocument
+
+
+def test_terms_hold_words_lemmas_and_ascii_folds():
+    found = search.terms("Nagrania połączeń; ŁÓDŹ, e-mail")
+    assert {"nagrania", "nagranie", "nagrac", "polaczen", "polaczyc", "lodz", "e", "mail"} <= found
+    assert all(term == search.fold(term) for term in found)
+
+
+def test_a_query_word_matches_its_forms_and_their_shared_stem():
+    [word] = search.parse_query("połączenia")
+    assert word.forms == ("polaczenia", "polaczenie")
+    assert word.prefix == "polaczen"
+
+
+def test_a_short_word_is_a_prefix_only_when_it_is_the_last_one_typed():
+    first, last = search.parse_query("qwx qwy")
+    assert first.prefix == ""
+    assert last.prefix == "qwy"
+
+
+def test_queries_without_words_search_for_nothing():
+    assert search.parse_query("\"'*():- _ ") == []
+    assert search.matching_ids("ticket", "*** ---") is None
+
+
+def test_query_syntax_never_reaches_the_engine():
+    # Quotes, stars and operators are not words: they cannot break the FTS5 or
+    # tsquery syntax, whatever is typed.
+    parsed = search.parse_query("foo\" OR bar* NEAR(baz) & !qux | 'x")
+    assert [word.forms[0] for word in parsed] == ["foo", "or", "bar", "near", "baz", "qux", "x"]
+
+
+def test_a_huge_document_is_cut_to_the_size_the_engines_take():
+    text = search.join_terms(f"word{number}" for number in range(200_000))
+    assert len(text) <= search.MAX_DOCUMENT_CHARS
+    assert not text.endswith(" ")
+
+
+@pytest.mark.django_db
+def test_search_reindex_rebuilds_the_documents(customer):
+    from carebase.crm.models import Contact
+    from carebase.tickets.actions import do_create_ticket
+
+    ticket = do_create_ticket(
+        subject="Widżet",
+        body="Nie ładuje się",
+        requester=Contact.objects.get(user=customer),
+        channel="email",
+    )
+    SearchDocument.objects.all().delete()
+    call_command("search_reindex", stdout=io.StringIO())
+    assert "ladowac" in SearchDocument.objects.get(kind="ticket", object_id=ticket.pk).terms.split()

@@ -1,0 +1,82 @@
+"""Conversations in the search index (see carebase/core/search.py).
+
+A conversation's document holds its subject, its requester's name and
+addresses, its organization's name and the text of every message, notes
+included: it is searched by staff only. A customer's search (the API's `q`)
+looks at the subjects and public replies of the few conversations they can
+see, without the index, so that no internal note can ever answer it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+
+from carebase.core import search
+from carebase.core.access import Perm, has_perm
+from carebase.tickets.models import Message, MessageKind, Ticket
+
+KIND = "ticket"
+
+
+def _header_terms(ticket: Ticket) -> set[str]:
+    requester = ticket.requester
+    texts = [ticket.subject, requester.name, *requester.emails]
+    if ticket.organization_id is not None and ticket.organization is not None:
+        texts.append(ticket.organization.name)
+    return search.terms(*texts)
+
+
+def index_new_ticket(ticket: Ticket, body: str) -> None:
+    search.set_document(KIND, ticket.pk, _header_terms(ticket) | search.terms(body))
+
+
+def index_message(ticket: Ticket, body: str) -> None:
+    search.add_to_document(KIND, ticket.pk, search.terms(body))
+
+
+def reindex_ticket(ticket: Ticket) -> None:
+    """Rebuild the document from the conversation as it is now."""
+    found = _header_terms(ticket)
+    for body in ticket.messages.values_list("body_text", flat=True).iterator():
+        found |= search.terms(body)
+    search.set_document(KIND, ticket.pk, found)
+
+
+def reindex_all() -> int:
+    tickets = Ticket.objects.select_related("requester", "organization").prefetch_related(
+        "requester__identities"
+    )
+    count = 0
+    for ticket in tickets.iterator(chunk_size=500):
+        reindex_ticket(ticket)
+        count += 1
+    return count
+
+
+def search_condition(query: str, user: Any) -> Q | None:
+    """The condition for conversations matching a search box's words, or
+    "#1042"; None when the query holds nothing to search for."""
+    query = query.strip()
+    number = query.lstrip("#")
+    condition = Q(pk=int(number)) if number.isdigit() and len(number) <= 18 else None
+    if has_perm(user, Perm.VIEW_TICKETS):
+        matches = search.matching(KIND, query)
+        if matches is not None:
+            condition = matches if condition is None else condition | matches
+        return condition
+    words_condition = None
+    for word in search.words(query)[: search.MAX_QUERY_WORDS]:
+        in_public_reply = Exists(
+            Message.objects.filter(
+                ticket=OuterRef("pk"), kind=MessageKind.REPLY, body_text__icontains=word
+            )
+        )
+        word_condition = Q(subject__icontains=word) | Q(in_public_reply)
+        words_condition = (
+            word_condition if words_condition is None else words_condition & word_condition
+        )
+    if words_condition is None:
+        return condition
+    return words_condition if condition is None else condition | words_condition
