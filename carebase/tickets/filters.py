@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from carebase.accounts.models import Team
 from carebase.crm.models import Organization, name_key
-from carebase.tickets.models import Channel, Priority, RequestType, Status, Ticket
+from carebase.tickets.models import (
+    PRIORITY_RANK,
+    Channel,
+    Priority,
+    RequestType,
+    Status,
+    Ticket,
+)
 from carebase.tickets.queues import DEFAULT_QUEUE, QUEUES, queue_condition
 from carebase.tickets.search import search_condition
 
@@ -132,7 +139,10 @@ def filter_condition(cleaned: dict[str, Any], user: Any) -> Q:
     condition = queue_condition(cleaned.get("queue") or "", user)
     if cleaned.get("status"):
         condition &= Q(status__in=cleaned["status"])
-    for field in ("priority", "type", "channel"):
+    if cleaned.get("priority"):
+        # By rank: the column the inbox's order indexes lead with.
+        condition &= Q(priority_rank=PRIORITY_RANK[Priority(cleaned["priority"])])
+    for field in ("type", "channel"):
         if cleaned.get(field):
             condition &= Q(**{field: cleaned[field]})
     # By id: a model instance inside an aggregate's FILTER is not resolved.

@@ -71,19 +71,34 @@ SUGGESTIONS = 15
 
 
 class CappedPaginator(Paginator):
-    """Counts up to CAP conversations: an exact count of a search that matches
-    half of the history costs more than the page itself, and nobody pages
-    through twenty pages of an inbox; they narrow it."""
+    """A paginator told its count: the inbox counts up to CAP conversations
+    only. An exact count of a search that matches half of the history costs
+    more than the page itself, and nobody pages through twenty pages of an
+    inbox; they narrow it."""
 
-    CAP = 500
-    capped = False
+    CAP = 1000
+
+    def __init__(self, object_list: Any, per_page: int, *, found: int, capped: bool) -> None:
+        super().__init__(object_list, per_page)
+        self.found = found
+        self.capped = capped
 
     @cached_property
     def count(self) -> int:
-        # Unordered: the count may take whichever plan is cheapest.
-        found = self.object_list.order_by()[: self.CAP + 1].count()  # type: ignore[attr-defined]
-        self.capped = found > self.CAP
-        return min(found, self.CAP)
+        return self.found
+
+
+def _narrowed(tickets: Any) -> tuple[Any, int, bool]:
+    """The list to page through, its size (at most CAP) and whether there are
+    more. Up to CAP matches are fetched unordered, in whichever plan is
+    cheapest, and the page then sorts just those ids; only a list longer than
+    that is sorted by the database as a whole, where the order indexes find a
+    page's worth quickly because matches are dense."""
+    ids = list(tickets.order_by().values_list("pk", flat=True)[: CappedPaginator.CAP + 1])
+    if len(ids) > CappedPaginator.CAP:
+        return tickets, CappedPaginator.CAP, True
+    # The ids came from the caller's scoped query: the conditions are spent.
+    return Ticket.objects.filter(pk__in=ids), len(ids), False
 
 
 def _require_agent(request: AuthenticatedRequest) -> None:
@@ -128,11 +143,13 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
     else:
         tickets = visible.none()
         sort = "priority"
+    tickets, found, capped = _narrowed(tickets)
     tickets = tickets.order_by(*SORTS[sort]).select_related(
         "requester", "organization", "assignee", "team"
     )
     tickets = tickets.prefetch_related("tags")
-    page = CappedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(tickets, PAGE_SIZE, found=found, capped=capped)
+    page = paginator.get_page(request.GET.get("page"))
     _prepare_rows(page)
     context = {
         "page": page,

@@ -200,3 +200,21 @@ def test_every_queue_count_is_the_length_of_its_list(agent, support, success, ac
         "on_hold": 1,
         "solved": 2,
     }
+
+
+def test_a_list_longer_than_the_cap_says_so_and_keeps_its_order(
+    head_of_support, acme_contact, monkeypatch
+):
+    from carebase.tickets.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    for number, priority in enumerate(["low", "urgent", "normal", "high", "urgent"]):
+        ticket_for(acme_contact, subject=f"T{number} {priority}", priority=priority)
+    client = client_for(head_of_support)
+    response = client.get("/tickets/")
+    assert "More than 3 conversations" in response.content.decode()
+    subjects = [t.subject for t in response.context["page"]]
+    assert subjects == ["T1 urgent", "T4 urgent", "T3 high"]
+    narrowed = client.get("/tickets/", {"priority": "urgent"})
+    assert "2 conversations" in narrowed.content.decode()
+    assert [t.subject for t in narrowed.context["page"]] == ["T1 urgent", "T4 urgent"]
