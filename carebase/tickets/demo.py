@@ -7,7 +7,7 @@ Seeded once: when conversations exist, nothing is added.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -247,9 +247,9 @@ def _seed_views(support: Team, success: Team) -> None:
         )
         do_save_view(
             owner=head,
-            name="On hold for over a week",
+            name="Waiting on a third party",
             team=support,
-            filters={"queue": ["on_hold"], "updated_to": [str(date.today() - timedelta(days=7))]},
+            filters={"queue": ["on_hold"], "team": [str(support.pk)]},
         )
     cs_head = success.members.filter(username="marta.cs").first()
     if cs_head is not None:

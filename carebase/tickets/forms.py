@@ -154,7 +154,8 @@ class NewTicketForm(forms.Form):
 
 class SaveViewForm(forms.Form):
     name = forms.CharField(label=_("View name"), max_length=80)
-    team = forms.ModelChoiceField(
+    # Not "team": that name is the inbox's team filter, posted alongside.
+    share_with = forms.ModelChoiceField(
         label=_("Share with"),
         queryset=Team.objects.none(),
         required=False,
@@ -168,4 +169,4 @@ class SaveViewForm(forms.Form):
             if has_perm(user, Perm.ALL_TEAMS_TICKETS)
             else Team.objects.filter(members=user)
         )
-        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+        cast(forms.ModelChoiceField, self.fields["share_with"]).queryset = teams

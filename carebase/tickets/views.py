@@ -264,7 +264,7 @@ def view_save(request: AuthenticatedRequest) -> HttpResponse:
         view = do_save_view(
             owner=request.user,
             name=form.cleaned_data["name"],
-            team=form.cleaned_data["team"],
+            team=form.cleaned_data["share_with"],
             filters=request.POST,
         )
     except ValidationError as error:

@@ -79,10 +79,22 @@ def test_a_view_shared_with_the_team_is_seen_by_its_members_only(agent, support,
     assert client_for(stranger).get(f"/tickets/?view={view.pk}").status_code == 404
 
 
+def test_sharing_and_the_team_filter_do_not_mix_up(agent, support, success):
+    support.members.add(agent)
+    response = client_for(agent).post(
+        "/tickets/views/",
+        {"name": "Success work", "share_with": support.pk, "team": success.pk, "queue": "all"},
+    )
+    assert response.status_code == 302
+    view = SavedView.objects.get()
+    assert view.team == support
+    assert view.filters == {"queue": ["all"], "team": [str(success.pk)]}
+
+
 def test_a_view_can_be_shared_only_with_ones_own_team(agent, support, success):
     support.members.add(agent)
     response = client_for(agent).post(
-        "/tickets/views/", {"name": "Theirs", "team": success.pk, "channel": "phone"}
+        "/tickets/views/", {"name": "Theirs", "share_with": success.pk, "channel": "phone"}
     )
     assert response.status_code == 302
     assert not SavedView.objects.exists()
