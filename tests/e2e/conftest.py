@@ -71,3 +71,54 @@ def signed_in(browser, live_server):
     yield sign_in
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """The real ASGI application (HTTP and WebSocket) under uvicorn in a thread,
+    for what pytest-django's WSGI live server cannot show: live updates.
+
+    PostgreSQL only: uvicorn's threads open their own connections, which see
+    the test's committed rows in PostgreSQL but not SQLite's in-memory test
+    database. CI runs the suite on both, so the test runs on every CI run."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from channels.routing import ProtocolTypeRouter
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.core.asgi import get_asgi_application
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: the server's own connections must see the test's data")
+    from carebase.asgi import application
+
+    # The server's threads must not keep their connections once a request is
+    # done, or the test database could not be dropped at the end.
+    settings_dict = connection.settings_dict
+    kept_for = settings_dict["CONN_MAX_AGE"]
+    settings_dict["CONN_MAX_AGE"] = 0
+    routed = ProtocolTypeRouter(
+        {
+            "http": ASGIStaticFilesHandler(get_asgi_application()),
+            "websocket": application.application_mapping["websocket"],
+        }
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(routed, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True, name="asgi-live-server")
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://localhost:{port}"
+    server.should_exit = True
+    thread.join(10)
+    settings_dict["CONN_MAX_AGE"] = kept_for
