@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
@@ -145,12 +145,17 @@ def _tsquery(parsed: list[QueryWord]) -> str:
     return " & ".join(groups)
 
 
-# A query matching at most this many documents filters by their id list;
-# beyond it (a word in every other conversation) by a correlated EXISTS, so
-# that PostgreSQL walks the list's own order and stops at a page's worth
-# instead of collecting every match. Its estimates for prefixes are too rough
-# to leave that choice to the planner: both ways were measured (bench/inbox.py).
+# How a search becomes a condition, by how many documents it matches:
+# - up to ID_LIST_LIMIT: their ids, fetched at once;
+# - up to ID_FETCH_LIMIT (estimated): all their ids, fetched in a second query,
+#   so that the page sorts a known list;
+# - more (a word in one conversation of twenty or more): a correlated EXISTS,
+#   so that the database walks the list's own order index and stops at a
+#   page's worth, matches being dense.
+# PostgreSQL's estimates for prefixes are too rough to leave this to the
+# planner: each way was measured with bench/inbox.py.
 ID_LIST_LIMIT = 1000
+ID_FETCH_LIMIT = 5_000
 
 
 def _sql(kind: str, parsed: list[QueryWord]) -> tuple[str, tuple[str, ...]]:
@@ -168,6 +173,44 @@ def _sql(kind: str, parsed: list[QueryWord]) -> tuple[str, tuple[str, ...]]:
     )
 
 
+def _first_matches(kind: str, parsed: list[QueryWord]) -> tuple[list[int], float]:
+    """Up to ID_LIST_LIMIT + 1 matching ids, and the share of the index read to
+    find them. Both engines return matches in storage order (PostgreSQL's
+    bitmap scan by page, FTS5 by rowid), so the share is a free estimate of how
+    common the words are: 1,001 matches in the first 5% of pages mean about
+    20,000 in all."""
+    sql, params = _sql(kind, parsed)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Pages read in order from the first: parallel workers, or a scan
+            # joining another one mid-table, would spoil the estimate.
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute("SET LOCAL synchronize_seqscans = off")
+            cursor.execute(
+                sql.replace("SELECT object_id", "SELECT object_id, (ctid::text::point)[0]", 1)
+                + f" LIMIT {ID_LIST_LIMIT + 1}",
+                params,
+            )
+            rows = cursor.fetchall()
+            cursor.execute(
+                "SELECT pg_relation_size('core_searchdocument')"
+                " / current_setting('block_size')::int"
+            )
+        else:
+            cursor.execute(
+                sql.replace(
+                    "SELECT document.object_id", "SELECT document.object_id, document.id", 1
+                )
+                + f" LIMIT {ID_LIST_LIMIT + 1}",
+                params,
+            )
+            rows = cursor.fetchall()
+            cursor.execute("SELECT max(id) FROM core_searchdocument")
+        extent = cursor.fetchone()[0] or 1
+    read = (max(position for _id, position in rows) + 1) / extent if rows else 1.0
+    return [object_id for object_id, _position in rows], min(read, 1.0)
+
+
 def matching_ids(kind: str, text: str) -> RawSQL | None:
     """A subquery of the ids of the `kind` objects whose documents match the
     query, for `filter(pk__in=...)`; None when the query has no words."""
@@ -177,18 +220,30 @@ def matching_ids(kind: str, text: str) -> RawSQL | None:
     return RawSQL(*_sql(kind, parsed))  # noqa: S611 (fixed SQL; the query is a parameter)
 
 
+def _among(field: str, ids: list[int]) -> Q:
+    if connection.vendor == "postgresql" and len(ids) > 100:
+        # One array parameter, not thousands: faster to send and to plan.
+        among = RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+        return Q(**{f"{field}__in": among})
+    return Q(**{f"{field}__in": ids})
+
+
 def matching(kind: str, text: str, field: str = "pk") -> Q | None:
     """The condition "`field` is the id of a `kind` object matching the query";
-    None when the query has no words. Costs one query to size the answer."""
+    None when the query has no words. Costs one or two queries to size it."""
     parsed = parse_query(text)
     if not parsed:
         return None
-    sql, params = _sql(kind, parsed)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} LIMIT {ID_LIST_LIMIT + 1}", params)
-        ids = [row[0] for row in cursor.fetchall()]
+    ids, read = _first_matches(kind, parsed)
     if len(ids) <= ID_LIST_LIMIT:
-        return Q(**{f"{field}__in": ids})
+        return _among(field, ids)
+    if len(ids) / read <= ID_FETCH_LIMIT:
+        sql, params = _sql(kind, parsed)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT {ID_FETCH_LIMIT + 1}", params)
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) <= ID_FETCH_LIMIT:
+            return _among(field, ids)
     if connection.vendor == "postgresql":
         from carebase.core.models import SearchDocument
 
@@ -196,6 +251,7 @@ def matching(kind: str, text: str, field: str = "pk") -> Q | None:
             where=["vector @@ to_tsquery('simple', %s)"], params=[_tsquery(parsed)]
         )
         return Q(Exists(documents))
+    sql, params = _sql(kind, parsed)
     return Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611 (as above)
 
 

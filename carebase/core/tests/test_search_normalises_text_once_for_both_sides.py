@@ -59,3 +59,27 @@ def test_search_reindex_rebuilds_the_documents(customer):
     SearchDocument.objects.all().delete()
     call_command("search_reindex", stdout=io.StringIO())
     assert "ladowac" in SearchDocument.objects.get(kind="ticket", object_id=ticket.pk).terms.split()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("id_list", "id_fetch"), [(1000, 5000), (5, 1000), (5, 8)])
+def test_every_way_of_matching_finds_the_same_documents(customer, monkeypatch, id_list, id_fetch):
+    # Few matches: an id list; more: a second fetch of all ids; many: a
+    # correlated EXISTS (PostgreSQL) or a subquery (SQLite).
+    from carebase.crm.models import Contact
+    from carebase.tickets.actions import do_create_ticket
+    from carebase.tickets.models import Ticket
+
+    requester = Contact.objects.get(user=customer)
+    wanted = set()
+    for number in range(24):
+        body = "Połączenia nie działają" if number % 2 else "Faktura do korekty"
+        ticket = do_create_ticket(
+            subject=f"#{number}", body=body, requester=requester, channel="email"
+        )
+        if number % 2:
+            wanted.add(ticket.pk)
+    monkeypatch.setattr(search, "ID_LIST_LIMIT", id_list)
+    monkeypatch.setattr(search, "ID_FETCH_LIMIT", id_fetch)
+    condition = search.matching("ticket", "połączenie")
+    assert set(Ticket.objects.filter(condition).values_list("pk", flat=True)) == wanted
