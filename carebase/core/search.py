@@ -211,15 +211,6 @@ def _first_matches(kind: str, parsed: list[QueryWord]) -> tuple[list[int], float
     return [object_id for object_id, _position in rows], min(read, 1.0)
 
 
-def matching_ids(kind: str, text: str) -> RawSQL | None:
-    """A subquery of the ids of the `kind` objects whose documents match the
-    query, for `filter(pk__in=...)`; None when the query has no words."""
-    parsed = parse_query(text)
-    if not parsed:
-        return None
-    return RawSQL(*_sql(kind, parsed))  # noqa: S611 (fixed SQL; the query is a parameter)
-
-
 def _among(field: str, ids: list[int]) -> Q:
     if connection.vendor == "postgresql" and len(ids) > 100:
         # One array parameter, not thousands: faster to send and to plan.
@@ -252,7 +243,7 @@ def matching(kind: str, text: str, field: str = "pk") -> Q | None:
         )
         return Q(Exists(documents))
     sql, params = _sql(kind, parsed)
-    return Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611 (as above)
+    return Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611 (fixed SQL; the query is a parameter)
 
 
 def set_document(kind: str, object_id: int, found: Iterable[str]) -> None:
@@ -280,12 +271,6 @@ def add_to_document(kind: str, object_id: int, found: Iterable[str]) -> None:
         return
     document.terms = join_terms(existing | new)
     document.save(update_fields=["terms"])
-
-
-def delete_documents(kind: str, object_ids: Iterable[int]) -> None:
-    from carebase.core.models import SearchDocument
-
-    SearchDocument.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
 
 
 def warm_up() -> None:

@@ -29,7 +29,7 @@ def test_a_short_word_is_a_prefix_only_when_it_is_the_last_one_typed():
 
 def test_queries_without_words_search_for_nothing():
     assert search.parse_query("\"'*():- _ ") == []
-    assert search.matching_ids("ticket", "*** ---") is None
+    assert search.matching("ticket", "*** ---") is None
 
 
 def test_query_syntax_never_reaches_the_engine():
