@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import BigIntegerField, F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,33 @@ from carebase.tickets.models import (
 )
 from carebase.tickets.queues import DEFAULT_QUEUE, QUEUES, queue_condition
 from carebase.tickets.search import search_condition
+
+
+class InstantKey(Func):
+    """A datetime column as a value that sorts as it does and loads fast: each
+    datetime that Django loads from PostgreSQL costs about ten microseconds,
+    which is most of the time of fetching a thousand sort keys. PostgreSQL
+    gives microseconds since the epoch; SQLite its stored UTC text
+    ("2026-12-01 07:13:00.250000", the fraction left out when zero), which
+    sorts chronologically as it is. Either comes back unconverted."""
+
+    output_field = BigIntegerField()
+    template = "CAST(%(expressions)s AS TEXT)"
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def get_db_converters(self, connection: Any) -> list[Any]:
+        return []
+
+
+def sort_key(field: str) -> F | InstantKey:
+    """What to fetch of a sort field to sort rows in Python as the database would."""
+    if Ticket._meta.get_field(field).get_internal_type() == "DateTimeField":
+        return InstantKey(F(field))
+    return F(field)
+
 
 SORTS = {
     "priority": ("priority_rank", "created_at", "id"),
