@@ -287,6 +287,11 @@ def main() -> int:
     messages = Message.objects.count()
     print(f"{connection.vendor}: {tickets} conversations, {messages} messages")
 
+    # As the server does at start: the dictionaries loaded and frozen out of
+    # the garbage collector's reach.
+    from carebase.core.search import load_dictionaries
+
+    load_dictionaries()
     head = cast["head"]
     view = do_save_view(
         owner=head,

@@ -23,15 +23,19 @@ created by core's migration 0002, outside the model, as each engine needs.
 
 from __future__ import annotations
 
+import gc
+import json
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 LANGUAGES = ("pl", "en")
@@ -149,13 +153,14 @@ def _tsquery(parsed: list[QueryWord]) -> str:
 # - up to ID_LIST_LIMIT: their ids, fetched at once;
 # - up to ID_FETCH_LIMIT (estimated): all their ids, fetched in a second query,
 #   so that the page sorts a known list;
-# - more (a word in one conversation of twenty or more): a correlated EXISTS,
+# - more (a word in one conversation of ten or more): a correlated EXISTS,
 #   so that the database walks the list's own order index and stops at a
 #   page's worth, matches being dense.
+# A long id list goes back as one parameter, checked by hash.
 # PostgreSQL's estimates for prefixes are too rough to leave this to the
 # planner: each way was measured with bench/inbox.py.
 ID_LIST_LIMIT = 1000
-ID_FETCH_LIMIT = 5_000
+ID_FETCH_LIMIT = 20_000
 
 
 def _sql(kind: str, parsed: list[QueryWord]) -> tuple[str, tuple[str, ...]]:
@@ -173,6 +178,30 @@ def _sql(kind: str, parsed: list[QueryWord]) -> tuple[str, tuple[str, ...]]:
     )
 
 
+@contextmanager
+def _through_the_index(cursor: Any) -> Iterator[None]:
+    """On PostgreSQL, read matches through the GIN index only, pages in order
+    from the first: a walk of another index, parallel workers or a scan that
+    joins another mid-table would spoil the estimate below, and a plain scan
+    detoasts and tests every document on its way (half a second for a common
+    word at 200,000 conversations)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true),"
+            " set_config('enable_indexscan', 'off', true),"
+            " set_config('max_parallel_workers_per_gather', '0', true)"
+        )
+        yield
+        # A local setting would outlive this block inside an outer transaction.
+        cursor.execute(
+            "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name IN"
+            " ('enable_seqscan', 'enable_indexscan', 'max_parallel_workers_per_gather')"
+        )
+
+
 def _first_matches(kind: str, parsed: list[QueryWord]) -> tuple[list[int], float]:
     """Up to ID_LIST_LIMIT + 1 matching ids, and the share of the index read to
     find them. Both engines return matches in storage order (PostgreSQL's
@@ -180,42 +209,57 @@ def _first_matches(kind: str, parsed: list[QueryWord]) -> tuple[list[int], float
     common the words are: 1,001 matches in the first 5% of pages mean about
     20,000 in all."""
     sql, params = _sql(kind, parsed)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Pages read in order from the first: parallel workers, or a scan
-            # joining another one mid-table, would spoil the estimate.
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            cursor.execute("SET LOCAL synchronize_seqscans = off")
-            cursor.execute(
-                sql.replace("SELECT object_id", "SELECT object_id, (ctid::text::point)[0]", 1)
-                + f" LIMIT {ID_LIST_LIMIT + 1}",
-                params,
-            )
-            rows = cursor.fetchall()
-            cursor.execute(
-                "SELECT pg_relation_size('core_searchdocument')"
-                " / current_setting('block_size')::int"
-            )
-        else:
-            cursor.execute(
-                sql.replace(
-                    "SELECT document.object_id", "SELECT document.object_id, document.id", 1
-                )
-                + f" LIMIT {ID_LIST_LIMIT + 1}",
-                params,
-            )
-            rows = cursor.fetchall()
-            cursor.execute("SELECT max(id) FROM core_searchdocument")
+    if connection.vendor == "postgresql":
+        sql = sql.replace("SELECT object_id", "SELECT object_id, (ctid::text::point)[0]", 1)
+        extent_sql = (
+            "SELECT pg_relation_size('core_searchdocument') / current_setting('block_size')::int"
+        )
+    else:
+        sql = sql.replace("SELECT document.object_id", "SELECT document.object_id, document.id", 1)
+        extent_sql = "SELECT max(id) FROM core_searchdocument"
+    with connection.cursor() as cursor, _through_the_index(cursor):
+        cursor.execute(f"{sql} LIMIT {ID_LIST_LIMIT + 1}", params)
+        rows = cursor.fetchall()
+        cursor.execute(extent_sql)
         extent = cursor.fetchone()[0] or 1
     read = (max(position for _id, position in rows) + 1) / extent if rows else 1.0
     return [object_id for object_id, _position in rows], min(read, 1.0)
 
 
+def _all_matches(kind: str, parsed: list[QueryWord], limit: int) -> list[int]:
+    sql, params = _sql(kind, parsed)
+    with connection.cursor() as cursor, _through_the_index(cursor):
+        cursor.execute(f"{sql} LIMIT {int(limit)}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+class AmongIds(Func):
+    """`field` is one of these ids, as one parameter whatever their number:
+    an array on PostgreSQL (checked by hash), a JSON list on SQLite."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, ids: list[int]) -> None:
+        super().__init__(F(field))
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "%(expressions)s IN (SELECT value FROM json_each(%%s))"
+        sql, params = super().as_sql(compiler, connection, template=template, **extra)
+        return sql, (*params, json.dumps(self.ids))
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # An array literal made here: psycopg would quote a list's thousands
+        # of numbers one by one in Python, at every query that repeats it.
+        template = "%(expressions)s = ANY(%%s::bigint[])"
+        sql, params = super().as_sql(compiler, connection, template=template, **extra)
+        return sql, (*params, "{" + ",".join(map(str, self.ids)) + "}")
+
+
 def _among(field: str, ids: list[int]) -> Q:
-    if connection.vendor == "postgresql" and len(ids) > 100:
-        # One array parameter, not thousands: faster to send and to plan.
-        among = RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-        return Q(**{f"{field}__in": among})
+    if len(ids) > 100:
+        # One parameter, not thousands: faster to send and to plan.
+        return Q(AmongIds(field, ids))
     return Q(**{f"{field}__in": ids})
 
 
@@ -228,11 +272,10 @@ def matching(kind: str, text: str, field: str = "pk") -> Q | None:
     ids, read = _first_matches(kind, parsed)
     if len(ids) <= ID_LIST_LIMIT:
         return _among(field, ids)
-    if len(ids) / read <= ID_FETCH_LIMIT:
-        sql, params = _sql(kind, parsed)
-        with connection.cursor() as cursor:
-            cursor.execute(f"{sql} LIMIT {ID_FETCH_LIMIT + 1}", params)
-            ids = [row[0] for row in cursor.fetchall()]
+    # The share of pages overstates the share of documents (long documents
+    # fill pages with fewer rows), about fourfold at 200,000 conversations.
+    if len(ids) / read <= 2 * ID_FETCH_LIMIT:
+        ids = _all_matches(kind, parsed, ID_FETCH_LIMIT + 1)
         if len(ids) <= ID_FETCH_LIMIT:
             return _among(field, ids)
     if connection.vendor == "postgresql":
@@ -273,7 +316,16 @@ def add_to_document(kind: str, object_id: int, found: Iterable[str]) -> None:
     document.save(update_fields=["terms"])
 
 
+def load_dictionaries() -> None:
+    """Load the lemma dictionaries (about five seconds for Polish), then take
+    them and everything loaded before out of the garbage collector's reach:
+    they live as long as the process, and every full collection would walk
+    their millions of entries again (some 60 ms, in the middle of a request)."""
+    _lemma("start")
+    gc.freeze()
+
+
 def warm_up() -> None:
-    """Load the lemma dictionaries (about five seconds for Polish) in the
-    background, so that the first search or message of a server does not wait."""
-    threading.Thread(target=_lemma, args=("start",), daemon=True, name="search-warm-up").start()
+    """Load the dictionaries in the background, so that the first search or
+    message of a server does not wait."""
+    threading.Thread(target=load_dictionaries, daemon=True, name="search-warm-up").start()

@@ -155,7 +155,13 @@ class Ticket(models.Model):
             models.Index(fields=["solved_at", "status"], name="ticket_solved"),
             # Most urgent, then oldest: the inbox's order, read off an index so
             # that a page stops after 50 rows (of all, and of the open ones).
-            models.Index(fields=["priority_rank", "created_at", "id"], name="ticket_order"),
+            # It carries the filter columns too (PostgreSQL), so that a
+            # filtered list's ids and sort keys come from the index alone.
+            models.Index(
+                fields=["priority_rank", "created_at", "id"],
+                name="ticket_order",
+                include=["status", "team", "assignee", "organization", "type", "channel"],
+            ),
             models.Index(
                 fields=["priority_rank", "created_at", "id"],
                 name="ticket_open_order",

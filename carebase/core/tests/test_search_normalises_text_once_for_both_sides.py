@@ -83,3 +83,14 @@ def test_every_way_of_matching_finds_the_same_documents(customer, monkeypatch, i
     monkeypatch.setattr(search, "ID_FETCH_LIMIT", id_fetch)
     condition = search.matching("ticket", "połączenie")
     assert set(Ticket.objects.filter(condition).values_list("pk", flat=True)) == wanted
+
+
+def test_loading_the_dictionaries_puts_them_out_of_the_collectors_reach():
+    import gc
+
+    try:
+        search.load_dictionaries()
+        assert gc.get_freeze_count() > 0
+        assert search._lemma.cache_info().currsize > 0
+    finally:
+        gc.unfreeze()
