@@ -243,7 +243,15 @@ class AmongIds(Func):
         super().__init__(F(field))
         self.ids = [int(pk) for pk in ids]
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
         template = "%(expressions)s IN (SELECT value FROM json_each(%%s))"
         sql, params = super().as_sql(compiler, connection, template=template, **extra)
         return sql, (*params, json.dumps(self.ids))
@@ -263,30 +271,47 @@ def _among(field: str, ids: list[int]) -> Q:
     return Q(**{f"{field}__in": ids})
 
 
-def matching(kind: str, text: str, field: str = "pk") -> Q | None:
-    """The condition "`field` is the id of a `kind` object matching the query";
-    None when the query has no words. Costs one or two queries to size it."""
+@dataclass(frozen=True)
+class Match:
+    condition: Q
+    # For common words (more than ID_LIST_LIMIT matches): the first ids found,
+    # every one a match. A list can try its other filters on these first: if
+    # more than it counts pass, it is long, and nothing else need be read.
+    sample: tuple[int, ...] = ()
+
+
+def find(kind: str, text: str, field: str = "pk") -> Match | None:
+    """What matches the query, as a condition on `field` (the id of a `kind`
+    object); None when the query has no words. Costs one or two queries."""
     parsed = parse_query(text)
     if not parsed:
         return None
     ids, read = _first_matches(kind, parsed)
     if len(ids) <= ID_LIST_LIMIT:
-        return _among(field, ids)
+        return Match(_among(field, ids))
+    sample = tuple(ids)
     # The share of pages overstates the share of documents (long documents
     # fill pages with fewer rows), about fourfold at 200,000 conversations.
     if len(ids) / read <= 2 * ID_FETCH_LIMIT:
         ids = _all_matches(kind, parsed, ID_FETCH_LIMIT + 1)
         if len(ids) <= ID_FETCH_LIMIT:
-            return _among(field, ids)
+            return Match(_among(field, ids), sample)
     if connection.vendor == "postgresql":
         from carebase.core.models import SearchDocument
 
         documents = SearchDocument.objects.filter(kind=kind, object_id=OuterRef(field)).extra(
             where=["vector @@ to_tsquery('simple', %s)"], params=[_tsquery(parsed)]
         )
-        return Q(Exists(documents))
+        return Match(Q(Exists(documents)), sample)
     sql, params = _sql(kind, parsed)
-    return Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611 (fixed SQL; the query is a parameter)
+    return Match(Q(**{f"{field}__in": RawSQL(sql, params)}), sample)  # noqa: S611 (fixed SQL; the query is a parameter)
+
+
+def matching(kind: str, text: str, field: str = "pk") -> Q | None:
+    """The condition "`field` is the id of a `kind` object matching the query";
+    None when the query has no words."""
+    found = find(kind, text, field)
+    return None if found is None else found.condition
 
 
 def set_document(kind: str, object_id: int, found: Iterable[str]) -> None:

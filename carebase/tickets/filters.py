@@ -22,7 +22,7 @@ from carebase.tickets.models import (
     Ticket,
 )
 from carebase.tickets.queues import DEFAULT_QUEUE, QUEUES, queue_condition
-from carebase.tickets.search import search_condition
+from carebase.tickets.search import search_match
 
 
 class InstantKey(Func):
@@ -163,6 +163,13 @@ def _day_start(day: date) -> datetime:
 def filter_condition(cleaned: dict[str, Any], user: Any) -> Q:
     """The conditions of a cleaned `TicketFilterForm`, in the caller's time zone
     (the dates are days on the caller's calendar)."""
+    return filter_with_sample(cleaned, user)[0]
+
+
+def filter_with_sample(cleaned: dict[str, Any], user: Any) -> tuple[Q, tuple[int, ...]]:
+    """filter_condition's condition, and for a search of common words a sample
+    of its matches (see core.search.Match)."""
+    sample: tuple[int, ...] = ()
     condition = queue_condition(cleaned.get("queue") or "", user)
     if cleaned.get("status"):
         condition &= Q(status__in=cleaned["status"])
@@ -194,10 +201,11 @@ def filter_condition(cleaned: dict[str, Any], user: Any) -> Q:
             end = _day_start(cleaned[f"{field}_to"] + timedelta(days=1))
             condition &= Q(**{f"{field}_at__lt": end})
     if cleaned.get("q"):
-        found = search_condition(cleaned["q"], user)
+        found = search_match(cleaned["q"], user)
         if found is not None:
-            condition &= found
-    return condition
+            condition &= found.condition
+            sample = found.sample
+    return condition, sample
 
 
 def read_filters(data: Any, *, default_queue: str = DEFAULT_QUEUE) -> TicketFilterForm:

@@ -58,14 +58,23 @@ def reindex_all() -> int:
 def search_condition(query: str, user: Any) -> Q | None:
     """The condition for conversations matching a search box's words, or
     "#1042"; None when the query holds nothing to search for."""
+    found = search_match(query, user)
+    return None if found is None else found.condition
+
+
+def search_match(query: str, user: Any) -> search.Match | None:
+    """search_condition's condition, with a sample of matches for common words
+    (see core.search.Match)."""
     query = query.strip()
     number = query.lstrip("#")
     condition = Q(pk=int(number)) if number.isdigit() and len(number) <= 18 else None
     if has_perm(user, Perm.VIEW_TICKETS):
-        matches = search.matching(KIND, query)
-        if matches is not None:
-            condition = matches if condition is None else condition | matches
-        return condition
+        found = search.find(KIND, query)
+        if found is None:
+            return None if condition is None else search.Match(condition)
+        if condition is None:
+            return found
+        return search.Match(condition | found.condition, found.sample)
     words_condition = None
     for word in search.words(query)[: search.MAX_QUERY_WORDS]:
         in_public_reply = Exists(
@@ -78,5 +87,5 @@ def search_condition(query: str, user: Any) -> Q | None:
             word_condition if words_condition is None else words_condition & word_condition
         )
     if words_condition is None:
-        return condition
-    return words_condition if condition is None else condition | words_condition
+        return None if condition is None else search.Match(condition)
+    return search.Match(words_condition if condition is None else condition | words_condition)
