@@ -151,8 +151,8 @@ def _tsquery(parsed: list[QueryWord]) -> str:
 
 # How a search becomes a condition, by how many documents it matches:
 # - up to ID_LIST_LIMIT: their ids, fetched at once;
-# - up to ID_FETCH_LIMIT (estimated): all their ids, fetched in a second query,
-#   so that the page sorts a known list;
+# - up to ID_FETCH_LIMIT (estimated): all their ids, read on from the same
+#   query, so that the page sorts a known list;
 # - more (a word in one conversation of ten or more): a correlated EXISTS,
 #   so that the database walks the list's own order index and stops at a
 #   page's worth, matches being dense.
@@ -179,7 +179,7 @@ def _sql(kind: str, parsed: list[QueryWord]) -> tuple[str, tuple[str, ...]]:
 
 
 @contextmanager
-def _through_the_index(cursor: Any) -> Iterator[None]:
+def _through_the_index() -> Iterator[None]:
     """On PostgreSQL, read matches through the GIN index only, pages in order
     from the first: a walk of another index, parallel workers or a scan that
     joins another mid-table would spoil the estimate below, and a plain scan
@@ -188,7 +188,7 @@ def _through_the_index(cursor: Any) -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('enable_seqscan', 'off', true),"
             " set_config('enable_indexscan', 'off', true),"
@@ -202,12 +202,18 @@ def _through_the_index(cursor: Any) -> Iterator[None]:
         )
 
 
-def _first_matches(kind: str, parsed: list[QueryWord]) -> tuple[list[int], float]:
-    """Up to ID_LIST_LIMIT + 1 matching ids, and the share of the index read to
-    find them. Both engines return matches in storage order (PostgreSQL's
-    bitmap scan by page, FTS5 by rowid), so the share is a free estimate of how
-    common the words are: 1,001 matches in the first 5% of pages mean about
-    20,000 in all."""
+def _matches(kind: str, parsed: list[QueryWord]) -> tuple[list[int], bool]:
+    """The ids of the matching documents, and whether that is all of them:
+    all when there are at most ID_LIST_LIMIT, or (estimated) at most
+    ID_FETCH_LIMIT; otherwise the first ID_LIST_LIMIT + 1 found.
+
+    One query, read in two steps through a server-side cursor, so that the
+    index is searched once. Both engines return matches in storage order
+    (PostgreSQL's bitmap scan by page, FTS5 by rowid), so how far into the
+    table the first 1,001 lay is a free estimate of how common the words are:
+    1,001 matches in the first 5% of pages mean about 20,000 in all. Pages
+    overstate documents, though (long documents fill pages with fewer rows),
+    about fourfold at 200,000 conversations, hence the factor of two."""
     sql, params = _sql(kind, parsed)
     if connection.vendor == "postgresql":
         sql = sql.replace("SELECT object_id", "SELECT object_id, (ctid::text::point)[0]", 1)
@@ -217,20 +223,20 @@ def _first_matches(kind: str, parsed: list[QueryWord]) -> tuple[list[int], float
     else:
         sql = sql.replace("SELECT document.object_id", "SELECT document.object_id, document.id", 1)
         extent_sql = "SELECT max(id) FROM core_searchdocument"
-    with connection.cursor() as cursor, _through_the_index(cursor):
-        cursor.execute(f"{sql} LIMIT {ID_LIST_LIMIT + 1}", params)
-        rows = cursor.fetchall()
-        cursor.execute(extent_sql)
-        extent = cursor.fetchone()[0] or 1
-    read = (max(position for _id, position in rows) + 1) / extent if rows else 1.0
-    return [object_id for object_id, _position in rows], min(read, 1.0)
-
-
-def _all_matches(kind: str, parsed: list[QueryWord], limit: int) -> list[int]:
-    sql, params = _sql(kind, parsed)
-    with connection.cursor() as cursor, _through_the_index(cursor):
-        cursor.execute(f"{sql} LIMIT {int(limit)}", params)
-        return [row[0] for row in cursor.fetchall()]
+    with _through_the_index(), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(extent_sql)
+            extent = cursor.fetchone()[0] or 1
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT {max(ID_LIST_LIMIT, ID_FETCH_LIMIT) + 1}", params)
+            rows = cursor.fetchmany(ID_LIST_LIMIT + 1)
+            if len(rows) <= ID_LIST_LIMIT:
+                return [object_id for object_id, _position in rows], True
+            read = min((max(position for _id, position in rows) + 1) / extent, 1.0)
+            if len(rows) / read > 2 * ID_FETCH_LIMIT:
+                return [object_id for object_id, _position in rows], False
+            rows += cursor.fetchall()
+    return [object_id for object_id, _position in rows], len(rows) <= ID_FETCH_LIMIT
 
 
 class AmongIds(Func):
@@ -274,28 +280,22 @@ def _among(field: str, ids: list[int]) -> Q:
 @dataclass(frozen=True)
 class Match:
     condition: Q
-    # For common words (more than ID_LIST_LIMIT matches): the first ids found,
-    # every one a match. A list can try its other filters on these first: if
+    # For common words (too many matches for an id list): the first ids
+    # found, every one a match. A list can try its other filters on these first: if
     # more than it counts pass, it is long, and nothing else need be read.
     sample: tuple[int, ...] = ()
 
 
 def find(kind: str, text: str, field: str = "pk") -> Match | None:
     """What matches the query, as a condition on `field` (the id of a `kind`
-    object); None when the query has no words. Costs one or two queries."""
+    object); None when the query has no words. Costs one query to size it."""
     parsed = parse_query(text)
     if not parsed:
         return None
-    ids, read = _first_matches(kind, parsed)
-    if len(ids) <= ID_LIST_LIMIT:
+    ids, complete = _matches(kind, parsed)
+    if complete:
         return Match(_among(field, ids))
-    sample = tuple(ids)
-    # The share of pages overstates the share of documents (long documents
-    # fill pages with fewer rows), about fourfold at 200,000 conversations.
-    if len(ids) / read <= 2 * ID_FETCH_LIMIT:
-        ids = _all_matches(kind, parsed, ID_FETCH_LIMIT + 1)
-        if len(ids) <= ID_FETCH_LIMIT:
-            return Match(_among(field, ids), sample)
+    sample = tuple(ids[: ID_LIST_LIMIT + 1])
     if connection.vendor == "postgresql":
         from carebase.core.models import SearchDocument
 
