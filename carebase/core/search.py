@@ -188,6 +188,7 @@ def _through_the_index() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
+    nested = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('enable_seqscan', 'off', true),"
@@ -195,7 +196,9 @@ def _through_the_index() -> Iterator[None]:
             " set_config('max_parallel_workers_per_gather', '0', true)"
         )
         yield
-        # A local setting would outlive this block inside an outer transaction.
+        if not nested:
+            return  # the settings end with this transaction
+        # Local settings last to the end of the transaction: put them back.
         cursor.execute(
             "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name IN"
             " ('enable_seqscan', 'enable_indexscan', 'max_parallel_workers_per_gather')"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carebase.accounts.models import Team
+from carebase.core.search import Match
 from carebase.crm.models import Organization, name_key
 from carebase.tickets.models import (
     PRIORITY_RANK,
@@ -163,13 +164,14 @@ def _day_start(day: date) -> datetime:
 def filter_condition(cleaned: dict[str, Any], user: Any) -> Q:
     """The conditions of a cleaned `TicketFilterForm`, in the caller's time zone
     (the dates are days on the caller's calendar)."""
-    return filter_with_sample(cleaned, user)[0]
+    condition, found = filter_parts(cleaned, user)
+    return condition if found is None else condition & found.condition
 
 
-def filter_with_sample(cleaned: dict[str, Any], user: Any) -> tuple[Q, tuple[int, ...]]:
-    """filter_condition's condition, and for a search of common words a sample
-    of its matches (see core.search.Match)."""
-    sample: tuple[int, ...] = ()
+def filter_parts(cleaned: dict[str, Any], user: Any) -> tuple[Q, Match | None]:
+    """filter_condition in two: the conditions but the search, and what the
+    search matches (with, for common words, a sample of its matches: see
+    core.search.Match)."""
     condition = queue_condition(cleaned.get("queue") or "", user)
     if cleaned.get("status"):
         condition &= Q(status__in=cleaned["status"])
@@ -200,12 +202,7 @@ def filter_with_sample(cleaned: dict[str, Any], user: Any) -> tuple[Q, tuple[int
         if cleaned.get(f"{field}_to"):
             end = _day_start(cleaned[f"{field}_to"] + timedelta(days=1))
             condition &= Q(**{f"{field}_at__lt": end})
-    if cleaned.get("q"):
-        found = search_match(cleaned["q"], user)
-        if found is not None:
-            condition &= found.condition
-            sample = found.sample
-    return condition, sample
+    return condition, search_match(cleaned["q"], user) if cleaned.get("q") else None
 
 
 def read_filters(data: Any, *, default_queue: str = DEFAULT_QUEUE) -> TicketFilterForm:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,7 +47,7 @@ from carebase.tickets.filters import (
     KEYS,
     SORTS,
     filter_condition,
-    filter_with_sample,
+    filter_parts,
     read_filters,
     sort_key,
 )
@@ -112,18 +111,23 @@ class PageRows:
     capped: bool
 
     def __init__(
-        self, tickets: QuerySet[Ticket], ordering: tuple[str, ...], sample: Sequence[int] = ()
+        self,
+        tickets: QuerySet[Ticket],
+        ordering: tuple[str, ...],
+        *,
+        known: QuerySet[Ticket] | None = None,
     ) -> None:
+        """known: some rows known to be in the list (the first matches that a
+        search of common words found, under the list's other filters): when
+        more than CAP, the list is long, and the walk through the table that
+        would find as many is saved."""
         self.tickets = tickets.order_by()
         self.ordering = ordering
-        if len(sample) > CappedPaginator.CAP:
-            # A search of common words: if more than CAP of the matches it
-            # found first pass the other filters, the list is long, and the
-            # walk that would find as many through the whole table is saved.
-            passing = self.tickets.filter(AmongIds("pk", list(sample))).values_list("pk")
-            if len(passing[: CappedPaginator.CAP + 1]) > CappedPaginator.CAP:
-                self.capped, self.ids = True, None
-                return
+        if known is not None and len(known.values_list("pk")[: CappedPaginator.CAP + 1]) > (
+            CappedPaginator.CAP
+        ):
+            self.capped, self.ids = True, None
+            return
         descending = {field.startswith("-") for field in ordering}
         assert len(descending) == 1, "one direction for every sort key"
         keys = {f"key_{n}": sort_key(field.lstrip("-")) for n, field in enumerate(ordering)}
@@ -192,15 +196,19 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     form = read_filters(_inbox_data(request, view), default_queue="all" if view else DEFAULT_QUEUE)
     tickets = visible
+    known = None
     if form.is_valid():
-        condition, sample = filter_with_sample(form.cleaned_data, request.user)
-        tickets = visible.filter(condition)
+        others, found = filter_parts(form.cleaned_data, request.user)
+        tickets = visible.filter(others)
+        if found is not None:
+            if len(found.sample) > CappedPaginator.CAP:
+                known = tickets.filter(AmongIds("pk", list(found.sample)))
+            tickets = tickets.filter(found.condition)
         sort = form.cleaned_data["sort"] or "priority"
     else:
         tickets = visible.none()
-        sample = ()
         sort = "priority"
-    rows = PageRows(tickets, SORTS[sort], sample=sample)
+    rows = PageRows(tickets, SORTS[sort], known=known)
     paginator = CappedPaginator(rows, PAGE_SIZE, found=len(rows), capped=rows.capped)
     page = paginator.get_page(request.GET.get("page"))
     assignees = [(str(person.pk), str(person)) for person in assignable_users()]

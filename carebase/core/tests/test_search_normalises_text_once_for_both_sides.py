@@ -94,3 +94,22 @@ def test_loading_the_dictionaries_puts_them_out_of_the_collectors_reach():
         assert search._lemma.cache_info().currsize > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.django_db
+def test_a_search_leaves_the_planner_settings_as_it_found_them(customer):
+    from django.db import connection
+
+    from carebase.crm.models import Contact
+    from carebase.tickets.actions import do_create_ticket
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    requester = Contact.objects.get(user=customer)
+    do_create_ticket(subject="Nagrania", body="Brak nagrań", requester=requester, channel="email")
+    assert search.find("ticket", "nagrania") is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone()[0] == "on"
