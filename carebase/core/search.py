@@ -129,10 +129,16 @@ def _stem(forms: tuple[str, ...]) -> str:
     return stem if len(stem) >= MIN_STEM else ""
 
 
+def _exact_forms(word: QueryWord) -> list[str]:
+    """The forms that the prefix does not already cover: each costs the
+    index another posting list to merge."""
+    return [form for form in word.forms if not (word.prefix and form.startswith(word.prefix))]
+
+
 def _fts5_query(parsed: list[QueryWord]) -> str:
     groups = []
     for word in parsed:
-        options = [f'"{form}"' for form in word.forms]
+        options = [f'"{form}"' for form in _exact_forms(word)]
         if word.prefix:
             options.append(f'"{word.prefix}"*')
         groups.append("(" + " OR ".join(options) + ")")
@@ -142,7 +148,7 @@ def _fts5_query(parsed: list[QueryWord]) -> str:
 def _tsquery(parsed: list[QueryWord]) -> str:
     groups = []
     for word in parsed:
-        options = [f"'{form}'" for form in word.forms]
+        options = [f"'{form}'" for form in _exact_forms(word)]
         if word.prefix:
             options.append(f"'{word.prefix}':*")
         groups.append("(" + " | ".join(options) + ")")
