@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "carebase.accounts",
     "carebase.crm",
     "carebase.tickets",
+    "carebase.mail",
     "carebase.api",
     "django.contrib.admin",
     "django.contrib.auth",

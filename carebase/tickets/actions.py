@@ -327,6 +327,29 @@ def do_add_reply(
     return message
 
 
+def do_add_system_note(ticket: Ticket, *, body: str, external_id: str = "") -> Message:
+    """An internal note that carebase itself writes (a delivery failure, a
+    channel's notice): no author, on the timeline, even on a closed ticket,
+    since it records what happened rather than changing the conversation."""
+    at = timezone.now()
+    with transaction.atomic():
+        message = _store_message(
+            ticket,
+            body=body,
+            body_html="",
+            public=False,
+            author_user=None,
+            author_contact=None,
+            channel=ticket.channel,
+            external_id=external_id,
+            at=at,
+        )
+        search.index_message(ticket, body)
+        _event(ticket, EventKind.NOTE_ADDED, None, message=message, at=at)
+        announce(ticket)
+    return message
+
+
 def _counts_as_first_response(ticket: Ticket, message: Message) -> bool:
     """An agent's first public reply; when an agent opened the conversation,
     their opening message is not a response, so the clock stops at the next one."""

@@ -1,0 +1,123 @@
+"""The email channel: support addresses, every inbound message as it came,
+and the Message-IDs that thread replies into their conversations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carebase.accounts.models import Team
+from carebase.tickets.models import Message, Ticket
+
+
+class Mailbox(models.Model):
+    """A support address (pomoc@, support@): where its mail lands and how
+    carebase answers from it."""
+
+    name = models.SlugField(_("name"), max_length=50, unique=True)
+    address = models.EmailField(_("address"), unique=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="pl"
+    )
+    signature = models.TextField(_("signature"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+
+class InboundStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    CREATED = "created", _("New conversation")
+    APPENDED = "appended", _("Added to a conversation")
+    DUPLICATE = "duplicate", _("Duplicate")
+    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+
+
+class InboundEmail(models.Model):
+    """One message as it arrived, stored before anything reads it: whatever
+    processing does, the bytes stay, and processing can run again."""
+
+    mailbox = models.ForeignKey(
+        Mailbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound"
+    )
+    raw = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    # Without angle brackets; "" when the message has none.
+    message_id = models.CharField(max_length=998, blank=True)
+    source = models.CharField(max_length=16)  # "pipe", "imap"
+    received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=16, choices=InboundStatus.choices, default=InboundStatus.RECEIVED
+    )
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    sender = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=250, blank=True)
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ticket_message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("inbound email")
+        verbose_name_plural = _("inbound email")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["message_id"], name="inbound_message_id"),
+            models.Index(fields=["status", "received_at"], name="inbound_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%Y-%m-%d %H:%M} {self.sender} {self.subject}"
+
+
+class EmailReference(models.Model):
+    """A Message-ID that a conversation holds, inbound or outbound: a reply's
+    In-Reply-To and References are looked up here."""
+
+    message_id = models.CharField(max_length=998)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    ticket_message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outbound = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["message_id"], name="email_reference_id")]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class CcAddress(models.Model):
+    """An address copied on a conversation's email: it receives the replies."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    address = models.EmailField(max_length=254)
+
+    class Meta:
+        verbose_name = _("copied address")
+        verbose_name_plural = _("copied addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "address"], name="cc_address_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.address
