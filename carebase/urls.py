@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("carebase.accounts.urls")),
     path("crm/", include("carebase.crm.urls")),
     path("tickets/", include("carebase.tickets.urls")),
+    path("mail/", include("carebase.mail.urls")),
     path("portal/", include("carebase.tickets.portal_urls")),
     path("", include("carebase.core.urls")),
 ]

@@ -121,3 +121,43 @@ class CcAddress(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class OutboundStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not delivered")
+
+
+class OutboundEmail(models.Model):
+    """An agent's public reply on its way out by email: its headers are fixed
+    when the reply is written, its state changes as the worker sends it."""
+
+    ticket_message = models.OneToOneField(
+        Message, on_delete=models.CASCADE, related_name="outbound_email"
+    )
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="+")
+    message_id = models.CharField(max_length=998)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list)
+    subject = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=8, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The SMTP server's answer to the last failed attempt.
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing email")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbound_due")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

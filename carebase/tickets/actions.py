@@ -18,7 +18,7 @@ from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
 from carebase.core.html import sanitize_html, text_to_html
 from carebase.crm.models import Contact, Organization
-from carebase.tickets import search
+from carebase.tickets import channels, search
 from carebase.tickets.attachments import check_sizes
 from carebase.tickets.attachments import store as store_attachments
 from carebase.tickets.models import (
@@ -313,7 +313,10 @@ def do_add_reply(
                     % {"reference": ticket.reference},
                 )
         elif public:
-            notify("agent_replied", ticket.pk, message_id=message.pk)
+            # The conversation's own channel (email) delivers the reply itself;
+            # otherwise the customer gets a notification email.
+            if not channels.deliver(message):
+                notify("agent_replied", ticket.pk, message_id=message.pk)
             if ticket.first_response_at is None and _counts_as_first_response(ticket, message):
                 ticket.first_response_at = at
                 changed.append("first_response_at")

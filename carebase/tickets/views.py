@@ -29,6 +29,7 @@ from carebase.core.navigation import Panel
 from carebase.core.search import AmongIds
 from carebase.crm.actions import find_or_create_contact_by_email
 from carebase.crm.models import Organization, name_key
+from carebase.tickets import channels
 from carebase.tickets.access import (
     access_ticket,
     access_view_to_delete,
@@ -425,16 +426,28 @@ class TimelineItem:
     event: TicketEvent | None = None
     old: str = ""
     new: str = ""
+    delivery: channels.Delivery | None = None  # how far an outgoing reply got
+    original: str = ""  # where the message as received can be seen
 
 
 def _timeline(ticket: Ticket) -> list[TimelineItem]:
     """Messages and changes as one list in time order; the reply/note events are
     shown by their messages."""
+    messages = list(
+        ticket.messages.select_related("author_user", "author_contact").prefetch_related(
+            "attachments"
+        )
+    )
+    deliveries = channels.deliveries(messages)
+    originals = channels.originals(messages)
     items = [
-        TimelineItem(at=message.created_at, message=message)
-        for message in ticket.messages.select_related(
-            "author_user", "author_contact"
-        ).prefetch_related("attachments")
+        TimelineItem(
+            at=message.created_at,
+            message=message,
+            delivery=deliveries.get(message.pk),
+            original=originals.get(message.pk, ""),
+        )
+        for message in messages
     ]
     events = list(
         ticket.events.exclude(

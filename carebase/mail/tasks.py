@@ -1,0 +1,23 @@
+"""The email channel's background work."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from carebase.core.schedule import periodic
+from carebase.mail.outbound import attempt, due
+
+
+@task()
+def send_outbound_email(outbound_id: int) -> None:
+    attempt(outbound_id)
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def retry_outbound_email() -> None:
+    """Replies a server refused for a while, once their pause is over."""
+    for outbound_id in due():
+        attempt(outbound_id)
