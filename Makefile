@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 PO := carebase/locale/pl/LC_MESSAGES/django.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run setup test test-sqlite test-postgres lint format messages lock chromium postgres clean
+.PHONY: run setup test test-sqlite test-postgres lint format messages lock chromium dovecot postgres clean
 
 run: setup
 	$(PY) manage.py migrate --noinput -v0
@@ -42,7 +42,7 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l pl --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=var --ignore=bench
 	msgfmt --check -o $(MO) $(PO)
 
-test: setup chromium lint test-sqlite test-postgres
+test: setup chromium dovecot lint test-sqlite test-postgres
 
 test-sqlite: setup
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
@@ -62,6 +62,9 @@ format: $(VENV)/.installed
 
 chromium:
 	@bin/ensure-chromium
+
+dovecot:
+	@bin/ensure-dovecot
 
 postgres:
 	@bin/ensure-postgres

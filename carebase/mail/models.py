@@ -12,6 +12,12 @@ from carebase.accounts.models import Team
 from carebase.tickets.models import Message, Ticket
 
 
+class ImapSecurity(models.TextChoices):
+    TLS = "tls", _("TLS (port 993)")
+    STARTTLS = "starttls", _("STARTTLS (port 143)")
+    NONE = "none", _("None (a trusted local network only)")
+
+
 class Mailbox(models.Model):
     """A support address (pomoc@, support@): where its mail lands and how
     carebase answers from it."""
@@ -26,6 +32,24 @@ class Mailbox(models.Model):
     )
     signature = models.TextField(_("signature"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # Optional: fetch the mail by IMAP (fetch_mail, and the worker every minute).
+    imap_host = models.CharField(_("IMAP server"), max_length=255, blank=True)
+    imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    imap_security = models.CharField(
+        _("IMAP security"), max_length=8, choices=ImapSecurity.choices, default=ImapSecurity.TLS
+    )
+    imap_folder = models.CharField(_("IMAP folder"), max_length=200, default="INBOX")
+    imap_username = models.CharField(_("IMAP user name"), max_length=255, blank=True)
+    # The password is never stored: the name of the environment variable that
+    # holds it (configured like every other secret).
+    imap_password_env = models.CharField(
+        _("IMAP password variable"),
+        max_length=100,
+        blank=True,
+        help_text=_("The environment variable that holds the password, e.g. IMAP_PASSWORD_POMOC."),
+    )
+    last_fetch_at = models.DateTimeField(null=True, blank=True)
+    last_fetch_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -21,3 +21,12 @@ def retry_outbound_email() -> None:
     """Replies a server refused for a while, once their pause is over."""
     for outbound_id in due():
         attempt(outbound_id)
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def fetch_mail() -> None:
+    """Unseen mail of every mailbox with an IMAP server."""
+    from carebase.mail.fetch import fetch_all
+
+    fetch_all()

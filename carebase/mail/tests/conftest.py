@@ -40,3 +40,24 @@ def compose(
     if html is not None:
         message.add_alternative(html, subtype="html")
     return message.as_bytes()
+
+
+@pytest.fixture
+def imap(tmp_path_factory):
+    """A real Dovecot IMAP server on loopback, for this test."""
+    from carebase.mail.tests.imap_server import imap_server
+
+    with imap_server(tmp_path_factory.getbasetemp()) as server:
+        yield server
+
+
+@pytest.fixture
+def imap_mailbox(mailbox, imap, monkeypatch):
+    monkeypatch.setenv("IMAP_PASSWORD_POMOC", imap.password)
+    mailbox.imap_host = imap.host
+    mailbox.imap_port = imap.port
+    mailbox.imap_security = "none"
+    mailbox.imap_username = imap.user
+    mailbox.imap_password_env = "IMAP_PASSWORD_POMOC"
+    mailbox.save()
+    return mailbox
