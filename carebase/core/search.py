@@ -289,7 +289,7 @@ def _among(field: str, ids: list[int]) -> Q:
 @dataclass(frozen=True)
 class Match:
     condition: Q
-    # For common words (too many matches for an id list): the first ids
+    # For common words (more than ID_LIST_LIMIT matches): the first ids
     # found, every one a match. A list can try its other filters on these first: if
     # more than it counts pass, it is long, and nothing else need be read.
     sample: tuple[int, ...] = ()
@@ -302,9 +302,9 @@ def find(kind: str, text: str, field: str = "pk") -> Match | None:
     if not parsed:
         return None
     ids, complete = _matches(kind, parsed)
+    sample = tuple(ids[: ID_LIST_LIMIT + 1]) if len(ids) > ID_LIST_LIMIT else ()
     if complete:
-        return Match(_among(field, ids))
-    sample = tuple(ids[: ID_LIST_LIMIT + 1])
+        return Match(_among(field, ids), sample)
     if connection.vendor == "postgresql":
         from carebase.core.models import SearchDocument
 
