@@ -40,6 +40,7 @@ from carebase.tickets.models import Channel, Ticket
 # A reply whose client dropped the threading headers and the reference still
 # joins the requester's conversation of the same subject from this recent.
 SAME_SUBJECT_WINDOW = timedelta(days=14)
+ACKNOWLEDGEMENTS_PER_HOUR = 3
 REFERENCE = re.compile(r"\[#(\d{1,18})\]")
 # "Re:", "Fwd:", "Odp:", "PD:", "AW:", "SV:", "RE[2]:" ... as many as there are.
 REPLY_PREFIX = re.compile(
@@ -98,6 +99,7 @@ def do_process_email(inbound: InboundEmail) -> Outcome:
             "ticket_message",
             "sender",
             "subject",
+            "acknowledged_at",
         ]
     )
     return Outcome(inbound)
@@ -147,6 +149,11 @@ def _process(inbound: InboundEmail) -> None:
         )
         message = ticket.messages.get()
         inbound.status = InboundStatus.CREATED
+        if _may_acknowledge(inbound, parsed):
+            inbound.acknowledged_at = timezone.now()
+            from carebase.mail.tasks import send_acknowledgement
+
+            transaction.on_commit(lambda: send_acknowledgement.enqueue(inbound.pk))
     else:
         message = do_add_reply(
             ticket,
@@ -164,6 +171,20 @@ def _process(inbound: InboundEmail) -> None:
         CcAddress.objects.get_or_create(ticket=ticket, address=address)
     inbound.ticket = ticket
     inbound.ticket_message = message
+
+
+def _may_acknowledge(inbound: InboundEmail, parsed: ParsedEmail) -> bool:
+    """Answer a new conversation's first mail at once, but never a program
+    (auto-replies, lists, bounces: two robots would mail each other forever),
+    and a person at most ACKNOWLEDGEMENTS_PER_HOUR times an hour."""
+    if inbound.mailbox is None or not inbound.mailbox.acknowledge:
+        return False
+    if parsed.automatic:
+        return False
+    recent = InboundEmail.objects.filter(
+        sender=parsed.sender, acknowledged_at__gte=timezone.now() - timedelta(hours=1)
+    )
+    return recent.count() < ACKNOWLEDGEMENTS_PER_HOUR
 
 
 def find_conversation(parsed: ParsedEmail, contact: Contact) -> Ticket | None:

@@ -102,10 +102,15 @@ def seed(context: Any) -> None:
     if agent is None or len(senders) < 3:
         return
     now = timezone.now()
+    # The history is seeded, not received: no acknowledgements go out for it.
+    Mailbox.objects.update(acknowledge=False)
+    pomoc.refresh_from_db()
+    english.refresh_from_db()
     with muted():
         _polish_thread(pomoc, agent, now - timedelta(days=2), senders[0])
         _english_thread(english, english_agent or agent, now - timedelta(days=1), senders[1])
         _bounce_and_attention(pomoc, agent, now - timedelta(hours=5), senders[2])
+    Mailbox.objects.update(acknowledge=True)
 
 
 def _polish_thread(mailbox: Mailbox, agent: User, at: Any, who: tuple[str, str]) -> None:

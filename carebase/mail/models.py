@@ -32,6 +32,19 @@ class Mailbox(models.Model):
     )
     signature = models.TextField(_("signature"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    acknowledge = models.BooleanField(
+        _("acknowledge new conversations"),
+        default=True,
+        help_text=_("Answer a new conversation's first email at once with its reference."),
+    )
+    acknowledgement = models.TextField(
+        _("acknowledgement"),
+        blank=True,
+        help_text=_(
+            "Its text; {reference} and {subject} are filled in. Empty: the standard text "
+            "in the mailbox's language."
+        ),
+    )
     # Optional: fetch the mail by IMAP (fetch_mail, and the worker every minute).
     imap_host = models.CharField(_("IMAP server"), max_length=255, blank=True)
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
@@ -89,6 +102,8 @@ class InboundEmail(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # When the acknowledgement of the conversation it opened was queued.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
     sender = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=250, blank=True)
     ticket = models.ForeignKey(

@@ -10,13 +10,14 @@ whatever the server says, with its delivery state beside it.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from datetime import timedelta
 from email.utils import formataddr, make_msgid
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from carebase.mail.models import (
 from carebase.tickets.channels import Delivery
 from carebase.tickets.models import Channel, Message, Ticket
 
+logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 # Pauses after the 1st, 2nd... failed attempt (about a day in all).
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
@@ -224,3 +226,49 @@ def due() -> list[int]:
             status=OutboundStatus.QUEUED, next_attempt_at__lte=timezone.now()
         ).values_list("pk", flat=True)[:200]
     )
+
+
+def acknowledgement_text(mailbox: Mailbox, reference: str, subject: str) -> str:
+    text = mailbox.acknowledgement.strip()
+    if not text:
+        with translation.override(mailbox.language):
+            text = _(
+                "Thank you for your message. We have opened the conversation {reference} "
+                "({subject}) and will answer as soon as we can. Please keep {reference} in "
+                "the subject when you write to us about it."
+            )
+    return text.replace("{reference}", reference).replace("{subject}", subject)
+
+
+def send_acknowledgement(inbound_id: int) -> None:
+    """The automatic answer to a new conversation's first mail: marked as
+    automatic (RFC 3834), threaded to it, and recorded, so that the
+    customer's reply to it joins the conversation too."""
+    inbound = InboundEmail.objects.select_related("mailbox", "ticket").filter(pk=inbound_id).first()
+    if inbound is None or inbound.mailbox is None or inbound.ticket is None or not inbound.sender:
+        return
+    mailbox, ticket = inbound.mailbox, inbound.ticket
+    message_id = make_msgid(domain=mailbox.address.rsplit("@", 1)[-1]).strip("<>")
+    headers = {
+        "Message-ID": f"<{message_id}>",
+        "Auto-Submitted": "auto-replied",
+        "X-Auto-Response-Suppress": "All",
+        "Precedence": "auto_reply",
+    }
+    if inbound.message_id:
+        headers["In-Reply-To"] = f"<{inbound.message_id}>"
+        headers["References"] = f"<{inbound.message_id}>"
+    text = acknowledgement_text(mailbox, ticket.reference, ticket.subject)
+    email = EmailMultiAlternatives(
+        subject=f"[{ticket.reference}] {ticket.subject}",
+        body=text + (f"\n\n-- \n{mailbox.signature.strip()}" if mailbox.signature.strip() else ""),
+        from_email=formataddr((mailbox.name, mailbox.address)),
+        to=[inbound.sender],
+        headers=headers,
+    )
+    EmailReference.objects.create(message_id=message_id, ticket=ticket, outbound=True)
+    try:
+        email.send()
+    except (smtplib.SMTPException, OSError) as error:
+        # An acknowledgement is a courtesy: the conversation is there either way.
+        logger.warning("Acknowledgement for %s not sent: %s", ticket.reference, error)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from carebase.core.schedule import periodic
+from carebase.mail import outbound
 from carebase.mail.outbound import attempt, due
 
 
@@ -30,3 +31,8 @@ def fetch_mail() -> None:
     from carebase.mail.fetch import fetch_all
 
     fetch_all()
+
+
+@task()
+def send_acknowledgement(inbound_id: int) -> None:
+    outbound.send_acknowledgement(inbound_id)
