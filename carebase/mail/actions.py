@@ -130,7 +130,8 @@ def _process(inbound: InboundEmail) -> None:
         return
     if not parsed.sender:
         raise ValidationError(_("The message has no sender address to answer."))
-    if _is_ours(parsed.sender):
+    ours = _our_addresses()
+    if parsed.sender in ours:
         raise ValidationError(_("The message comes from one of our own addresses."))
     contact = find_or_create_contact_by_email(parsed.sender, name=parsed.sender_name)
     ticket = find_conversation(parsed, contact)
@@ -167,7 +168,7 @@ def _process(inbound: InboundEmail) -> None:
         inbound.status = InboundStatus.APPENDED
     ticket = message.ticket  # a follow-up when the conversation was closed
     EmailReference.objects.create(message_id=key, ticket=ticket, ticket_message=message)
-    for address in set(parsed.cc) - {parsed.sender, *_our_addresses()}:
+    for address in set(parsed.cc) - {parsed.sender, *ours}:
         CcAddress.objects.get_or_create(ticket=ticket, address=address)
     inbound.ticket = ticket
     inbound.ticket_message = message
@@ -290,7 +291,3 @@ def _file_bounce(inbound: InboundEmail, parsed: ParsedEmail, key: str) -> None:
 
 def _our_addresses() -> set[str]:
     return {address.lower() for address in Mailbox.objects.values_list("address", flat=True)}
-
-
-def _is_ours(address: str) -> bool:
-    return address.lower() in _our_addresses()

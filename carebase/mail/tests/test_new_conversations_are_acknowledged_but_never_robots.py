@@ -41,7 +41,9 @@ def test_a_new_conversation_gets_a_threaded_automatic_acknowledgement(ingest, sm
     assert len(smtp_inbox.messages) == 1  # a reply is not acknowledged
 
 
-def test_the_mailbox_text_is_used_with_its_placeholders(mailbox, ingest, smtp_inbox):
+def test_the_mailbox_text_is_used_with_the_reference_and_subject_filled_in(
+    mailbox, ingest, smtp_inbox
+):
     mailbox.acknowledgement = "Mamy to: {reference} - {subject}. Odpiszemy w ciągu 4 godzin."
     mailbox.save()
     inbound = ingest(compose())
