@@ -6,13 +6,13 @@ the order loses nothing and doubles nothing."""
 from __future__ import annotations
 
 import contextlib
-import os
 import ssl
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
+from carebase.core.crypto import UnreadableSecret
 from carebase.mail.actions import do_process_email, do_receive_email
 from carebase.mail.models import ImapSecurity, Mailbox
 
@@ -37,11 +37,16 @@ def connect(mailbox: Mailbox) -> Any:
     import imapclient
     from imapclient.exceptions import IMAPClientError
 
-    password = os.environ.get(mailbox.imap_password_env, "") if mailbox.imap_password_env else ""
     if not mailbox.imap_host or not mailbox.imap_username:
         raise FetchError("The mailbox has no IMAP server or user name.")
+    try:
+        password = mailbox.imap_password()
+    except UnreadableSecret as error:
+        raise FetchError(str(error)) from error
     if mailbox.imap_password_env and not password:
         raise FetchError(f"The environment variable {mailbox.imap_password_env} is not set.")
+    if not password:
+        raise FetchError("The mailbox has no IMAP password.")
     try:
         client = imapclient.IMAPClient(
             mailbox.imap_host,

@@ -3,12 +3,15 @@ and the Message-IDs that thread replies into their conversations."""
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carebase.accounts.models import Team
+from carebase.core.crypto import decrypt, encrypt
 from carebase.tickets.models import Message, Ticket
 
 
@@ -22,8 +25,17 @@ class Mailbox(models.Model):
     """A support address (pomoc@, support@): where its mail lands and how
     carebase answers from it."""
 
-    name = models.SlugField(_("name"), max_length=50, unique=True)
-    address = models.EmailField(_("address"), unique=True)
+    name = models.SlugField(
+        _("name"),
+        max_length=50,
+        unique=True,
+        error_messages={"unique": _("Another mailbox already has this name.")},
+    )
+    address = models.EmailField(
+        _("address"),
+        unique=True,
+        error_messages={"unique": _("Another mailbox already has this address.")},
+    )
     team = models.ForeignKey(
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -53,13 +65,18 @@ class Mailbox(models.Model):
     )
     imap_folder = models.CharField(_("IMAP folder"), max_length=200, default="INBOX")
     imap_username = models.CharField(_("IMAP user name"), max_length=255, blank=True)
-    # The password is never stored: the name of the environment variable that
-    # holds it (configured like every other secret).
+    # The password: entered on the mailbox page and stored encrypted
+    # (core/crypto.py), or the name of an environment variable that holds it,
+    # configured like every other secret; the variable wins when both are set.
+    imap_password_encrypted = models.TextField(blank=True, editable=False)
     imap_password_env = models.CharField(
         _("IMAP password variable"),
         max_length=100,
         blank=True,
-        help_text=_("The environment variable that holds the password, e.g. IMAP_PASSWORD_POMOC."),
+        help_text=_(
+            "Instead of a stored password: the environment variable that holds it, "
+            "e.g. IMAP_PASSWORD_POMOC."
+        ),
     )
     last_fetch_at = models.DateTimeField(null=True, blank=True)
     last_fetch_error = models.TextField(blank=True)
@@ -72,6 +89,24 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
+
+    @property
+    def fetches(self) -> bool:
+        return bool(self.imap_host)
+
+    @property
+    def has_stored_password(self) -> bool:
+        return bool(self.imap_password_encrypted)
+
+    def set_imap_password(self, password: str) -> None:
+        self.imap_password_encrypted = encrypt(password)
+
+    def imap_password(self) -> str:
+        """The password to log in with: the environment variable's when one is
+        named, else the stored one (UnreadableSecret if no key opens it)."""
+        if self.imap_password_env:
+            return os.environ.get(self.imap_password_env, "")
+        return decrypt(self.imap_password_encrypted)
 
 
 class InboundStatus(models.TextChoices):
