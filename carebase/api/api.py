@@ -15,6 +15,7 @@ from carebase.accounts.api import router as accounts_router
 from carebase.api.auth import API_AUTH
 from carebase.core.errors import Conflict
 from carebase.crm.api import router as crm_router
+from carebase.mail.api import router as mail_router
 from carebase.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -62,3 +63,4 @@ def conflict(request: HttpRequest, error: Conflict) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/", crm_router)
 api.add_router("/", tickets_router)
+api.add_router("/", mail_router)

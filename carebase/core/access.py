@@ -26,6 +26,7 @@ class Perm(models.TextChoices):
     WORK_TICKETS = "tickets.work", _("Reply to, assign and update conversations")
     ALL_TEAMS_TICKETS = "tickets.all_teams", _("See and work the conversations of every team")
     MANAGE_USERS = "accounts.manage_users", _("Create users and change their roles")
+    MANAGE_CHANNELS = "channels.manage", _("Configure the support mailboxes and other channels")
     VIEW_AUDIT_LOG = "core.view_audit_log", _("Read the audit log")
 
 

@@ -13,17 +13,22 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carebase.core.errors import Conflict
+from carebase.core.events import changes, record_event
 from carebase.core.html import sanitize_html
 from carebase.crm.actions import find_or_create_contact_by_email
 from carebase.crm.models import Contact
+from carebase.mail.events import EventKind
 from carebase.mail.models import CcAddress, EmailReference, InboundEmail, InboundStatus, Mailbox
 from carebase.mail.parse import (
     ParsedAttachment,
@@ -35,7 +40,7 @@ from carebase.mail.parse import (
 )
 from carebase.mail.quotes import strip_reply, strip_reply_html
 from carebase.tickets.actions import do_add_reply, do_add_system_note, do_create_ticket
-from carebase.tickets.models import Channel, Ticket
+from carebase.tickets.models import Channel, Message, Ticket
 
 # A reply whose client dropped the threading headers and the reference still
 # joins the requester's conversation of the same subject from this recent.
@@ -166,6 +171,7 @@ def _process(inbound: InboundEmail) -> None:
             attachments=attachments,
         )
         inbound.status = InboundStatus.APPENDED
+    link_inline_images(message)
     ticket = message.ticket  # a follow-up when the conversation was closed
     EmailReference.objects.create(message_id=key, ticket=ticket, ticket_message=message)
     for address in set(parsed.cc) - {parsed.sender, *ours}:
@@ -261,11 +267,44 @@ def _uploads(attachments: list[ParsedAttachment]) -> list[SimpleUploadedFile]:
     """The attachments that fit the limit; a larger one stays in the stored
     original, which the conversation links to."""
     limit = settings.ATTACHMENT_MAX_BYTES
-    return [
-        SimpleUploadedFile(item.filename, item.content, content_type=item.content_type)
-        for item in attachments
-        if len(item.content) <= limit
-    ]
+    uploads = []
+    for item in attachments:
+        if len(item.content) > limit:
+            continue
+        upload = SimpleUploadedFile(item.filename, item.content, content_type=item.content_type)
+        upload.content_id = item.content_id  # type: ignore[attr-defined]
+        uploads.append(upload)
+    return uploads
+
+
+CID_LINK = re.compile(r"""(src=["'])cid:([^"']+)(["'])""", re.IGNORECASE)
+
+
+def link_inline_images(message: Message) -> None:
+    """Point the HTML's cid: images at the stored attachments, which the same
+    permission check as the message serves; a cid with no attachment (too big,
+    or never sent) stays a broken image rather than a request elsewhere."""
+    if "cid:" not in message.body_html:
+        return
+    by_cid = {
+        attachment.content_id.lower(): attachment.pk
+        for attachment in message.attachments.all()
+        if attachment.content_id
+    }
+    if not by_cid:
+        return
+
+    def link(match: re.Match[str]) -> str:
+        attachment_id = by_cid.get(unquote(match.group(2)).strip("<> ").lower())
+        if attachment_id is None:
+            return match.group(0)
+        url = reverse("tickets:attachment", args=[attachment_id])
+        return f"{match.group(1)}{url}{match.group(3)}"
+
+    linked = CID_LINK.sub(link, message.body_html)
+    if linked != message.body_html:
+        message.body_html = linked
+        message.save(update_fields=["body_html"])
 
 
 def _file_bounce(inbound: InboundEmail, parsed: ParsedEmail, key: str) -> None:
@@ -291,3 +330,122 @@ def _file_bounce(inbound: InboundEmail, parsed: ParsedEmail, key: str) -> None:
 
 def _our_addresses() -> set[str]:
     return {address.lower() for address in Mailbox.objects.values_list("address", flat=True)}
+
+
+# Mailboxes: the admins' settings.
+
+MAILBOX_FIELDS = [
+    "name",
+    "address",
+    "team",
+    "language",
+    "signature",
+    "active",
+    "acknowledge",
+    "acknowledgement",
+    "imap_host",
+    "imap_port",
+    "imap_security",
+    "imap_folder",
+    "imap_username",
+    "imap_password_env",
+]
+
+
+def do_create_mailbox(*, actor: Any, imap_password: str = "", **values: Any) -> Mailbox:
+    _check_fields(values)
+    mailbox = Mailbox(**values)
+    if imap_password:
+        mailbox.set_imap_password(imap_password)
+    _validate_mailbox(mailbox)
+    with transaction.atomic():
+        mailbox.save()
+        record_event(EventKind.MAILBOX_CREATED, mailbox, actor, address=mailbox.address)
+    return mailbox
+
+
+def do_update_mailbox(
+    mailbox: Mailbox,
+    *,
+    actor: Any,
+    imap_password: str = "",
+    forget_password: bool = False,
+    **values: Any,
+) -> dict:
+    """Change a mailbox's settings; an empty `imap_password` keeps the stored
+    one, `forget_password` removes it. Invalid values change nothing."""
+    _check_fields(values)
+    diff = changes(mailbox, list(values), values)
+    before = {field: getattr(mailbox, field) for field in [*values, "imap_password_encrypted"]}
+    for field in diff:
+        setattr(mailbox, field, values[field])
+    if imap_password:
+        mailbox.set_imap_password(imap_password)
+        diff["imap_password"] = ["", "changed"]
+    elif forget_password and mailbox.has_stored_password:
+        mailbox.imap_password_encrypted = ""
+        diff["imap_password"] = ["", "removed"]
+    if not diff:
+        return diff
+    try:
+        _validate_mailbox(mailbox)
+    except ValidationError:
+        for field, value in before.items():
+            setattr(mailbox, field, value)
+        raise
+    with transaction.atomic():
+        mailbox.save()
+        record_event(EventKind.MAILBOX_UPDATED, mailbox, actor, changes=diff)
+    return diff
+
+
+def _check_fields(values: dict[str, Any]) -> None:
+    unknown = set(values) - set(MAILBOX_FIELDS)
+    if unknown:
+        raise TypeError(f"Not mailbox fields: {', '.join(sorted(unknown))}")
+
+
+def _validate_mailbox(mailbox: Mailbox) -> None:
+    mailbox.address = mailbox.address.strip().lower()
+    problems: dict[str, list[str]] = {}
+    try:
+        mailbox.full_clean()
+    except ValidationError as error:
+        problems = error.message_dict
+    if mailbox.imap_host:
+        if not mailbox.imap_username:
+            problems.setdefault("imap_username", []).append(
+                _("A mailbox fetched by IMAP needs the user name to log in with.")
+            )
+        if not mailbox.imap_password_env and not mailbox.has_stored_password:
+            problems.setdefault("imap_password", []).append(
+                _("Enter the IMAP password, or the environment variable that holds it.")
+            )
+    if not 1 <= mailbox.imap_port <= 65535:
+        problems.setdefault("imap_port", []).append(_("A port is a number from 1 to 65535."))
+    if problems:
+        raise ValidationError(problems)
+
+
+def do_reprocess_email(inbound: InboundEmail, *, actor: Any) -> Outcome:
+    """File a stored message again after a fix (needs attention only: a
+    filed message is already in its conversation)."""
+    if inbound.status != InboundStatus.NEEDS_ATTENTION:
+        raise Conflict(
+            _(
+                "This message is already filed (%(status)s): only a message that needs "
+                "attention is processed again."
+            )
+            % {"status": inbound.get_status_display()},
+            field="status",
+        )
+    outcome = do_process_email(inbound)
+    record_event(
+        EventKind.EMAIL_REPROCESSED,
+        inbound,
+        actor,
+        status=inbound.status,
+        ticket=inbound.ticket_id,
+        error=inbound.error[:500],
+    )
+    return outcome

@@ -68,6 +68,8 @@ def store(message: Message, files: Iterable[UploadedFile]) -> list[Attachment]:
             filename=filename,
             content_type=safe_content_type(filename),
             size=file.size or 0,
+            # An email's inline image: its HTML refers to it as cid:<content_id>.
+            content_id=str(getattr(file, "content_id", ""))[:255],
         )
         attachment.file.save(filename, file, save=False)
         attachment.save()
