@@ -4,7 +4,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from carebase.core.access import Perm, has_perm
-from carebase.core.realtime import ALL_TEAMS_GROUP, team_group, user_group
+from carebase.core.realtime import ALL_TEAMS_GROUP, TRIAGE_GROUP, team_group, user_group
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -28,8 +28,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return []
         if has_perm(user, Perm.ALL_TEAMS_TICKETS):
             return [ALL_TEAMS_GROUP]
-        # Team-less (triage) work is announced to every team's group as well.
-        return [team_group(pk) for pk in user.teams.values_list("pk", flat=True)]
+        teams = user.teams.values_list("pk", flat=True)
+        return [TRIAGE_GROUP, *(team_group(pk) for pk in teams)]
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", []):

@@ -27,8 +27,11 @@ def team_group(team_id: int) -> str:
     return f"team.{team_id}"
 
 
-# Everyone who sees every team's work (heads, admins), and the triage pool.
+# Everyone who sees every team's work (heads, admins).
 ALL_TEAMS_GROUP = "teams.all"
+# Everyone else who works conversations: the team-less ones (the triage pool)
+# are theirs to see too, whatever their teams (none, for a new agent).
+TRIAGE_GROUP = "teams.triage"
 
 
 def send_to_group(group: str, event: str, payload: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ message a duplicate pointing at it.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -19,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,11 +91,18 @@ def do_process_email(inbound: InboundEmail) -> Outcome:
     try:
         with transaction.atomic():
             _process(inbound)
+            _save_outcome(inbound)  # in the same commit as the filing
     except Exception as error:  # any failure leaves the message to look at
         inbound.status = InboundStatus.NEEDS_ATTENTION
         inbound.error = _describe(error)
         inbound.ticket = None
         inbound.ticket_message = None
+        inbound.acknowledged_at = None
+        _save_outcome(inbound)
+    return Outcome(inbound)
+
+
+def _save_outcome(inbound: InboundEmail) -> None:
     inbound.processed_at = timezone.now()
     inbound.save(
         update_fields=[
@@ -107,7 +117,6 @@ def do_process_email(inbound: InboundEmail) -> Outcome:
             "acknowledged_at",
         ]
     )
-    return Outcome(inbound)
 
 
 def _describe(error: Exception) -> str:
@@ -328,8 +337,26 @@ def _file_bounce(inbound: InboundEmail, parsed: ParsedEmail, key: str) -> None:
     inbound.ticket_message = message
 
 
-def _our_addresses() -> set[str]:
-    return {address.lower() for address in Mailbox.objects.values_list("address", flat=True)}
+_OUR_ADDRESSES_TTL = 30.0  # seconds; another process's change to a mailbox shows after this
+_our_addresses_cache: tuple[float, frozenset[str]] | None = None
+
+
+def _our_addresses() -> frozenset[str]:
+    """Every mailbox's address, read at most every _OUR_ADDRESSES_TTL seconds
+    (once per message was a query per message); forgotten at once when this
+    process changes a mailbox."""
+    global _our_addresses_cache
+    now = time.monotonic()
+    if _our_addresses_cache is None or now - _our_addresses_cache[0] > _OUR_ADDRESSES_TTL:
+        addresses = Mailbox.objects.values_list("address", flat=True)
+        _our_addresses_cache = (now, frozenset(address.lower() for address in addresses))
+    return _our_addresses_cache[1]
+
+
+@receiver([post_save, post_delete], sender=Mailbox)
+def _forget_our_addresses(**kwargs: Any) -> None:
+    global _our_addresses_cache
+    _our_addresses_cache = None
 
 
 # Mailboxes: the admins' settings.

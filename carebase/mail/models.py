@@ -155,6 +155,12 @@ class InboundEmail(models.Model):
         indexes = [
             models.Index(fields=["message_id"], name="inbound_message_id"),
             models.Index(fields=["status", "received_at"], name="inbound_status"),
+            # The acknowledgements' rate limit per sender.
+            models.Index(
+                fields=["sender", "acknowledged_at"],
+                name="inbound_acknowledged",
+                condition=models.Q(acknowledged_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,13 @@ from typing import Any
 
 from django.db import transaction
 
-from carebase.core.realtime import ALL_TEAMS_GROUP, send_to_group, send_to_user, team_group
+from carebase.core.realtime import (
+    ALL_TEAMS_GROUP,
+    TRIAGE_GROUP,
+    send_to_group,
+    send_to_user,
+    team_group,
+)
 
 _muted: ContextVar[bool] = ContextVar("ticket_notifications_muted", default=False)
 
@@ -33,12 +39,10 @@ def announce(ticket: Any) -> None:
     send_to_group(ALL_TEAMS_GROUP, "tickets_changed", payload)
     if ticket.team_id is not None:
         send_to_group(team_group(ticket.team_id), "tickets_changed", payload)
-        return
-    # No team yet: it is in every team's triage pool.
-    from carebase.accounts.models import Team
-
-    for team_id in Team.objects.values_list("pk", flat=True):
-        send_to_group(team_group(team_id), "tickets_changed", payload)
+    else:
+        # No team yet: it is in everyone's triage pool (one group, not a send
+        # per team: email arrives by the hundred a minute).
+        send_to_group(TRIAGE_GROUP, "tickets_changed", payload)
 
 
 def notify(

@@ -65,6 +65,22 @@ async def test_a_ticket_without_a_team_reaches_every_teams_inbox(
         await inbox.disconnect()
 
 
+async def test_an_agent_in_no_team_yet_hears_of_the_triage_pool_but_not_of_teams_work(
+    agent, support, acme_contact
+):
+    inbox = await listen(agent)
+    await sync_to_async(do_create_ticket)(
+        subject="S", body="B", requester=acme_contact, channel="email", team=support
+    )
+    assert await inbox.receive_nothing(timeout=0.3)
+    triage = await sync_to_async(do_create_ticket)(
+        subject="T", body="B", requester=acme_contact, channel="email"
+    )
+    heard = await inbox.receive_json_from(timeout=2)
+    assert heard == {"event": "tickets_changed", "payload": {"ticket": triage.pk}}
+    await inbox.disconnect()
+
+
 async def test_customers_hear_nothing_of_the_teams_work(customer, acme_contact):
     inbox = await listen(customer)
     await sync_to_async(do_create_ticket)(
