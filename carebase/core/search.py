@@ -225,7 +225,9 @@ def _matches(kind: str, parsed: list[QueryWord]) -> tuple[list[int], bool]:
     about fourfold at 200,000 conversations, hence the factor of two."""
     sql, params = _sql(kind, parsed)
     if connection.vendor == "postgresql":
-        sql = sql.replace("SELECT object_id", "SELECT object_id, (ctid::text::point)[0]", 1)
+        # The raw ctid, "(block,item)": converting it in SQL for every match
+        # cost more than the rest of the heap scan; Python reads one.
+        sql = sql.replace("SELECT object_id", "SELECT object_id, ctid", 1)
         extent_sql = (
             "SELECT pg_relation_size('core_searchdocument') / current_setting('block_size')::int"
         )
@@ -241,11 +243,19 @@ def _matches(kind: str, parsed: list[QueryWord]) -> tuple[list[int], bool]:
             rows = cursor.fetchmany(ID_LIST_LIMIT + 1)
             if len(rows) <= ID_LIST_LIMIT:
                 return [object_id for object_id, _position in rows], True
-            read = min((max(position for _id, position in rows) + 1) / extent, 1.0)
+            read = min((_block(rows[-1][1]) + 1) / extent, 1.0)
             if len(rows) / read > 2 * ID_FETCH_LIMIT:
                 return [object_id for object_id, _position in rows], False
             rows += cursor.fetchall()
     return [object_id for object_id, _position in rows], len(rows) <= ID_FETCH_LIMIT
+
+
+def _block(position: Any) -> int:
+    """The page of a match: its ctid "(block,item)" on PostgreSQL, its rowid on
+    SQLite. Matches come in storage order, so the last one read is the furthest."""
+    if isinstance(position, int):
+        return position
+    return int(str(position).strip("()").split(",")[0])
 
 
 class AmongIds(Func):
