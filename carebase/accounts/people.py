@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,16 +27,11 @@ from carebase.accounts.forms import PersonForm
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import User
 from carebase.core.access import Perm, require_perm
+from carebase.core.errors import show_errors
 from carebase.core.events import events_for
 from carebase.core.roles import Role
 
 PAGE_SIZE = 30
-
-
-def _show_errors(form: BaseForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 @login_required
@@ -98,7 +92,7 @@ def person_create(request: AuthenticatedRequest) -> HttpResponse:
                 do_set_user_teams(person, data["teams"], actor=request.user)
                 do_invite_user(person, actor=request.user)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request,
@@ -132,7 +126,7 @@ def person_edit(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
                     do_set_user_teams(person, data["teams"], actor=request.user)
         except ValidationError as error:
             person.refresh_from_db()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("accounts:person_edit", person.pk)

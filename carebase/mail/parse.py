@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
+from email.errors import MissingHeaderBodySeparatorDefect
 from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
 from functools import lru_cache
@@ -196,6 +197,12 @@ def _content(part: Message) -> str:
     except Exception:  # unknown charset, broken transfer encoding
         content = None
     if isinstance(content, str):
+        if "\ufffd" in content and part.get_content_charset() in (None, "us-ascii"):
+            # 8-bit text under no charset, or "us-ascii" (a misconfigured
+            # client): read the bytes as UTF-8, else windows-1250 (Polish).
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                return _bytes_to_text(payload, None)
         return content
     if isinstance(content, bytes):
         return _bytes_to_text(content, part.get_content_charset())
@@ -322,6 +329,12 @@ def parse_email(raw: bytes) -> ParsedEmail:
     message = email.message_from_bytes(raw, policy=PARSE_POLICY)
     if not list(message.raw_items()):
         raise Unreadable("The message has no headers.")
+    if any(isinstance(defect, MissingHeaderBodySeparatorDefect) for defect in message.defects):
+        # A header line that is not one (a folded line that lost its leading
+        # space, as Python's own generator does to some group addresses):
+        # the parser ends the headers there and Message-ID, In-Reply-To and
+        # the rest would be read as body. Read it as the fold it was meant to be.
+        message = email.message_from_bytes(_refold(raw), policy=PARSE_POLICY)
     senders = _addresses(message, "From") or _addresses(message, "Sender")
     sender_name, sender = senders[0] if senders else ("", "")
     reply_to = _addresses(message, "Reply-To")
@@ -348,6 +361,26 @@ def parse_email(raw: bytes) -> ParsedEmail:
     parsed.automatic = _is_automatic(message, sender) or parsed.bounce
     parsed.defects = sorted({type(defect).__name__ for defect in _defects(message)})
     return parsed
+
+
+HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
+
+
+def _refold(raw: bytes) -> bytes:
+    """The header block with each line that is neither a header nor a fold,
+    but is followed by more headers, made a fold of the header before it. A
+    stray line with no header after it is where the body starts (mail with no
+    blank line after its headers): it stays as it is."""
+    lines = raw.splitlines(keepends=True)
+    end = next((number for number, line in enumerate(lines) if not line.strip()), len(lines))
+    last_header = max(
+        (number for number in range(end) if HEADER_LINE.match(lines[number])), default=-1
+    )
+    for number in range(1, last_header):
+        line = lines[number]
+        if not line[:1].isspace() and not HEADER_LINE.match(line):
+            lines[number] = b" " + line
+    return b"".join(lines)
 
 
 def _defects(message: Message) -> list[Any]:

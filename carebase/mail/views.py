@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.core.access import Perm, has_perm, require_perm
-from carebase.core.errors import Conflict
+from carebase.core.errors import Conflict, show_errors
 from carebase.mail.access import access_inbound, access_mailbox
 from carebase.mail.actions import do_create_mailbox, do_reprocess_email, do_update_mailbox
 from carebase.mail.connection import check_mailbox
@@ -60,12 +60,6 @@ def mailboxes(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _show_errors(form: MailboxForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-
-
 @login_required
 def mailbox_create(request: AuthenticatedRequest) -> HttpResponse:
     require_perm(request.user, Perm.MANAGE_CHANNELS)
@@ -78,7 +72,7 @@ def mailbox_create(request: AuthenticatedRequest) -> HttpResponse:
                 **form.values(),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Mailbox %(name)s created.") % {"name": mailbox.name})
             return redirect("mail:mailbox_edit", mailbox.pk)
@@ -100,7 +94,7 @@ def mailbox_edit(request: AuthenticatedRequest, mailbox_id: int) -> HttpResponse
                 **form.values(),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             if diff:
                 messages.success(request, _("Mailbox settings saved."))

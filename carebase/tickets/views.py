@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import Team, User
 from carebase.core.access import Perm, has_perm
-from carebase.core.errors import Conflict
+from carebase.core.errors import Conflict, show_errors
 from carebase.core.navigation import Panel
 from carebase.core.search import AmongIds
 from carebase.crm.actions import find_or_create_contact_by_email
@@ -175,15 +175,6 @@ class PageRows:
 def _require_agent(request: AuthenticatedRequest) -> None:
     if not has_perm(request.user, Perm.VIEW_TICKETS):
         raise Http404
-
-
-def _show_errors(form: BaseForm, error: ValidationError | Conflict) -> None:
-    if isinstance(error, Conflict):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _inbox_data(request: AuthenticatedRequest, view: SavedView | None) -> Any:
@@ -560,7 +551,7 @@ def ticket_reply(request: AuthenticatedRequest, ticket_id: int) -> HttpResponse:
                 attachments=form.cleaned_data["attachments"],
             )
         except (ValidationError, Conflict) as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             sent = _("Reply sent.") if form.cleaned_data["public"] else _("Note added.")
             messages.success(request, sent)
@@ -579,7 +570,7 @@ def ticket_update(request: AuthenticatedRequest, ticket_id: int) -> HttpResponse
             do_update_ticket(ticket, actor=request.user, **form.cleaned_data)
         except (ValidationError, Conflict) as error:
             ticket.refresh_from_db()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("tickets:ticket_detail", ticket.pk)
@@ -642,7 +633,7 @@ def ticket_create(request: AuthenticatedRequest) -> HttpResponse:
                 from_customer=False,
             )
         except (ValidationError, Conflict) as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("%(reference)s created.") % {"reference": ticket.reference})
             return redirect("tickets:ticket_detail", ticket.pk)
