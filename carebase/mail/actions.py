@@ -102,6 +102,27 @@ def do_process_email(inbound: InboundEmail) -> Outcome:
     return Outcome(inbound)
 
 
+# A message stored this long ago and still not processed was stranded: the
+# process that stored it died before filing it (a pipe killed mid-way, a
+# worker restarted during a fetch). Longer than any fetch takes to file what
+# it stored, so that the sweep never files a message twice at once.
+STRANDED_AFTER = timedelta(minutes=10)
+STRANDED_BATCH = 200
+
+
+def do_file_stranded_email() -> int:
+    """File the stored messages that nobody processed (see STRANDED_AFTER);
+    the number filed or flagged. The worker runs it every minute."""
+    stranded = InboundEmail.objects.filter(
+        status=InboundStatus.RECEIVED, received_at__lt=timezone.now() - STRANDED_AFTER
+    ).order_by("received_at", "id")
+    count = 0
+    for inbound in stranded.select_related("mailbox")[:STRANDED_BATCH]:
+        do_process_email(inbound)
+        count += 1
+    return count
+
+
 def _save_outcome(inbound: InboundEmail) -> None:
     inbound.processed_at = timezone.now()
     inbound.save(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from carebase.core.crypto import UnreadableSecret
 from carebase.mail.actions import do_process_email, do_receive_email
-from carebase.mail.models import ImapSecurity, Mailbox
+from carebase.mail.models import ImapSecurity, InboundEmail, Mailbox
 
 BATCH = 50  # messages fetched per round trip
 TIMEOUT = 30  # seconds for the connection and each command
@@ -67,7 +67,7 @@ def fetch_mailbox(mailbox: Mailbox) -> FetchResult:
     from imapclient.exceptions import IMAPClientError
 
     result = FetchResult(mailbox)
-    inbound = []
+    inbound: list[InboundEmail] = []
     try:
         client = connect(mailbox)
         try:
@@ -83,6 +83,9 @@ def fetch_mailbox(mailbox: Mailbox) -> FetchResult:
                     inbound.append(do_receive_email(raw, mailbox=mailbox, source="imap"))
                     client.add_flags([uid], [b"\\Seen"])
                     result.stored += 1
+                # Filed batch by batch: a large backlog starts to show at once,
+                # and what is stored waits minutes at most, never the whole fetch.
+                _process(inbound)
         finally:
             # A lost connection here changes nothing: what was stored stays stored.
             with contextlib.suppress(OSError, IMAPClientError):
@@ -91,12 +94,16 @@ def fetch_mailbox(mailbox: Mailbox) -> FetchResult:
         result.error = str(error)
     except (OSError, IMAPClientError) as error:
         result.error = f"{type(error).__name__}: {error}"
-    for item in inbound:
-        do_process_email(item)
+    _process(inbound)
     mailbox.last_fetch_at = timezone.now()
     mailbox.last_fetch_error = result.error
     mailbox.save(update_fields=["last_fetch_at", "last_fetch_error"])
     return result
+
+
+def _process(inbound: list[InboundEmail]) -> None:
+    while inbound:
+        do_process_email(inbound.pop(0))
 
 
 def fetch_all() -> list[FetchResult]:

@@ -33,6 +33,15 @@ def fetch_mail() -> None:
     fetch_all()
 
 
+@periodic(every=timedelta(minutes=1))
+@task()
+def file_stranded_email() -> None:
+    """Stored mail whose processing never ran (its process died first)."""
+    from carebase.mail.actions import do_file_stranded_email
+
+    do_file_stranded_email()
+
+
 @task()
 def send_acknowledgement(inbound_id: int) -> None:
     outbound.send_acknowledgement(inbound_id)
