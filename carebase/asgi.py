@@ -19,6 +19,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from carebase.core.relay import ForwardingWhileOpen  # noqa: E402
 from carebase.core.routing import websocket_urlpatterns  # noqa: E402
 from carebase.core.search import warm_up  # noqa: E402
 
@@ -27,8 +28,8 @@ warm_up()  # the first search or message must not wait for the lemma dictionarie
 application = ProtocolTypeRouter(
     {
         "http": django_http,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        "websocket": ForwardingWhileOpen(
+            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

@@ -66,6 +66,20 @@ class WorkerHeartbeat(models.Model):
         return self.worker_id
 
 
+class LiveEvent(models.Model):
+    """A live update written by a process that cannot reach the open pages
+    itself (the worker, a mail pipe) while live updates travel in memory;
+    the web process forwards it to them (core/relay.py) and forgets it."""
+
+    group = models.CharField(max_length=150)
+    event = models.CharField(max_length=50)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.event}"
+
+
 class PeriodicJobState(models.Model):
     """When each periodic job is next due; claimed with a conditional UPDATE so
     that any number of workers enqueue it exactly once per period."""

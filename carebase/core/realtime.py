@@ -9,10 +9,13 @@ the single embedded process.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 
@@ -34,8 +37,36 @@ ALL_TEAMS_GROUP = "teams.all"
 TRIAGE_GROUP = "teams.triage"
 
 
+# Set while a process that has no open pages of its own runs (the worker, a
+# mail pipe) and live updates travel in memory: its events go through the
+# database to the web process instead (LiveEvent, core/relay.py).
+_through_database: ContextVar[bool] = ContextVar("live_through_database", default=False)
+
+
+def in_memory() -> bool:
+    return isinstance(get_channel_layer(), InMemoryChannelLayer)
+
+
+@contextmanager
+def relay_through_database() -> Iterator[None]:
+    """Inside, events are written for the web process to forward, when the
+    channel layer is in memory (one web process, no Redis); with Redis they
+    cross processes by themselves and nothing changes."""
+    token = _through_database.set(in_memory())
+    try:
+        yield
+    finally:
+        _through_database.reset(token)
+
+
 def send_to_group(group: str, event: str, payload: dict[str, Any]) -> None:
     """Send after the surrounding transaction commits."""
+    if _through_database.get():
+        from carebase.core.models import LiveEvent
+
+        # In the change's own transaction: rolled back with it.
+        LiveEvent.objects.create(group=group, event=event, payload=payload)
+        return
 
     def send() -> None:
         layer = get_channel_layer()

@@ -30,6 +30,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -371,6 +372,25 @@ def load_dictionaries() -> None:
     their millions of entries again (some 60 ms, in the middle of a request)."""
     _lemma("start")
     gc.freeze()
+
+
+# Set in a short-lived process that would spend five seconds loading the
+# lemma dictionaries to index one message (a mail pipe): the app indexes
+# later, in the worker, whose dictionaries are loaded once.
+_indexing_later: ContextVar[bool] = ContextVar("search_indexing_later", default=False)
+
+
+@contextmanager
+def indexing_later() -> Iterator[None]:
+    token = _indexing_later.set(True)
+    try:
+        yield
+    finally:
+        _indexing_later.reset(token)
+
+
+def is_indexing_later() -> bool:
+    return _indexing_later.get()
 
 
 def warm_up() -> None:

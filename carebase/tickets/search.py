@@ -20,20 +20,45 @@ from carebase.tickets.models import Message, MessageKind, Ticket
 KIND = "ticket"
 
 
-def _header_terms(ticket: Ticket) -> set[str]:
+def _header_texts(ticket: Ticket) -> list[str]:
     requester = ticket.requester
     texts = [ticket.subject, requester.name, *requester.emails]
     if ticket.organization_id is not None and ticket.organization is not None:
         texts.append(ticket.organization.name)
-    return search.terms(*texts)
+    return texts
+
+
+def _header_terms(ticket: Ticket) -> set[str]:
+    return search.terms(*_header_texts(ticket))
 
 
 def index_new_ticket(ticket: Ticket, body: str) -> None:
+    if search.is_indexing_later():
+        _index_later(ticket, [*_header_texts(ticket), body])
+        return
     search.set_document(KIND, ticket.pk, _header_terms(ticket) | search.terms(body))
 
 
 def index_message(ticket: Ticket, body: str) -> None:
+    if search.is_indexing_later():
+        _index_later(ticket, [body])
+        return
     search.add_to_document(KIND, ticket.pk, search.terms(body))
+
+
+def _index_later(ticket: Ticket, texts: list[str]) -> None:
+    """Queued after commit; added to the document (never replacing it), so
+    that what the web indexed meanwhile stays."""
+    from django.db import transaction
+
+    from carebase.tickets.tasks import index_texts
+
+    ticket_id = ticket.pk
+    transaction.on_commit(lambda: index_texts.enqueue(ticket_id, texts))
+
+
+def add_texts(ticket_id: int, texts: list[str]) -> None:
+    search.add_to_document(KIND, ticket_id, search.terms(*texts))
 
 
 def reindex_ticket(ticket: Ticket) -> None:

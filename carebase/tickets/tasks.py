@@ -1,4 +1,4 @@
-"""Email about conversations, sent by the worker."""
+"""The conversations' background work: email about them, late indexing."""
 
 from __future__ import annotations
 
@@ -10,6 +10,15 @@ from django_tasks import task
 from carebase.accounts.models import User
 from carebase.core.emails import send_templated
 from carebase.tickets.models import Message, Ticket
+
+
+@task()
+def index_texts(ticket_id: int, texts: list[str]) -> None:
+    """Search terms of a conversation's new texts, from a process that left
+    the indexing to the worker (see core.search.indexing_later)."""
+    from carebase.tickets.search import add_texts
+
+    add_texts(ticket_id, texts)
 
 
 @task()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
 from carebase.core.models import WorkerHeartbeat
+from carebase.core.realtime import relay_through_database
 from carebase.core.schedule import enqueue_due_jobs
 from carebase.core.search import warm_up
 
@@ -88,7 +89,10 @@ class Command(BaseCommand):
         worker.configure_signals()
         self.stdout.write(f"Worker {worker_id} started")
         try:
-            worker.run()
+            # Its tasks' live updates reach the web process through the
+            # database when they cannot travel by Redis (core/relay.py).
+            with relay_through_database():
+                worker.run()
         finally:
             heartbeat.stopped.set()
             heartbeat.join(timeout=5)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from carebase.core.realtime import relay_through_database
 from carebase.mail.fetch import fetch_all
 
 
@@ -15,7 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         failed = 0
-        for result in fetch_all():
+        with relay_through_database():  # this process has no open pages
+            results = fetch_all()
+        for result in results:
             if result.error:
                 failed += 1
                 self.stderr.write(f"{result.mailbox.name}: {result.error}")

@@ -15,6 +15,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, InterfaceError, OperationalError
 
+from carebase.core.realtime import relay_through_database
+from carebase.core.search import indexing_later
 from carebase.mail.actions import do_process_email, do_receive_email
 from carebase.mail.models import Mailbox
 
@@ -44,5 +46,8 @@ class Command(BaseCommand):
         except DatabaseError as error:
             self.stderr.write(f"The message could not be stored: {error}")
             sys.exit(EX_TEMPFAIL)
-        outcome = do_process_email(inbound)
+        # This process has no open pages and no loaded dictionaries: its live
+        # updates and its search indexing go through the web and the worker.
+        with relay_through_database(), indexing_later():
+            outcome = do_process_email(inbound)
         self.stdout.write(json.dumps(outcome.as_json()))
