@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -105,6 +105,34 @@ class CappedPaginator(Paginator):
         return self.found
 
 
+class ListedTicket(NamedTuple):
+    """What an inbox row shows of a conversation (ROW_FIELDS, in order)."""
+
+    pk: int
+    subject: str
+    channel: str
+    type: str
+    status: str
+    priority: str
+    created_at: datetime
+    requester_name: str
+    organization_name: str | None
+    assignee_first_name: str | None
+    assignee_last_name: str | None
+    assignee_username: str | None
+    tag_names: list[str]
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def assignee(self) -> str:
+        """As User.__str__ says it; "" for nobody."""
+        full = f"{self.assignee_first_name or ''} {self.assignee_last_name or ''}".strip()
+        return full or self.assignee_username or ""
+
+
 class PageRows:
     """What the inbox's paginator slices: the ids of a filtered list in its
     order, and for a page only that page's rows, fetched by id.
@@ -149,25 +177,20 @@ class PageRows:
     def __len__(self) -> int:
         return CappedPaginator.CAP if self.ids is None else len(self.ids)
 
-    def __getitem__(self, window: slice) -> list[Ticket]:
+    def __getitem__(self, window: slice) -> list[ListedTicket]:
         if self.ids is None:
             ordered = self.tickets.order_by(*self.ordering)
             ids = list(ordered.values_list("pk", flat=True)[window])
         else:
             ids = self.ids[window]
-        # Only what a row shows: each datetime Django loads costs ten
-        # microseconds, and a ticket with its relations carries fifteen.
-        rows = (
-            Ticket.objects.filter(pk__in=ids)
-            .select_related("requester", "organization", "assignee")
-            .only(*ROW_FIELDS)
-        )
-        by_id = {ticket.pk: ticket for ticket in rows}
+        # Only what a row shows, as tuples: a ticket with its three relations
+        # as model instances cost 3-4 ms more a page.
+        rows = Ticket.objects.filter(pk__in=ids).values_list("pk", *ROW_FIELDS)
+        tag_names: dict[int, list[str]] = {pk: [] for pk in ids}
         tagged = Ticket.tags.through.objects.filter(ticket_id__in=ids).order_by("tag__name")
-        for ticket in by_id.values():
-            ticket.tag_names = []  # type: ignore[attr-defined]
         for ticket_id, name in tagged.values_list("ticket_id", "tag__name"):
-            by_id[ticket_id].tag_names.append(name)  # type: ignore[attr-defined]
+            tag_names[ticket_id].append(name)
+        by_id = {row[0]: ListedTicket._make((*row, tag_names[row[0]])) for row in rows}
         # A conversation merged or deleted since its id was read is skipped.
         return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -267,8 +290,13 @@ def _filter_selects(form: BaseForm, assignees: list[tuple[str, str]]) -> list[Se
         return Select(name=name, label=str(fields[name].label), options=options)
 
     people = [("me", _("Me")), ("none", _("Nobody")), *assignees]
+    # A model field's own choices read through a server-side cursor on
+    # PostgreSQL (four round trips for a handful of teams): one plain query.
+    teams = [("", fields["team"].empty_label)]
+    teams += [(team.pk, str(team)) for team in fields["team"].queryset]
     return [
-        *(select(name, fields[name].choices) for name in ("priority", "type", "channel", "team")),
+        *(select(name, fields[name].choices) for name in ("priority", "type", "channel")),
+        select("team", teams),
         select("status", fields["status"].choices, first=_("Every status")),
         select("assignee", people, first=_("Anyone")),
         select("sort", fields["sort"].choices),
@@ -320,8 +348,8 @@ def _prepare_rows(page: Any, *, can_work: bool) -> list[SafeString]:
             label = _("Tick %(reference)s") % {"reference": reference}
             tick = TICK_HTML.format(ticket.pk, escape(label))
         organization = ""
-        if ticket.organization:
-            organization = f'<br><small class="muted">{escape(ticket.organization.name)}</small>'
+        if ticket.organization_name:
+            organization = f'<br><small class="muted">{escape(ticket.organization_name)}</small>'
         tags = "".join(f' · <span class="tag">{escape(tag)}</span>' for tag in ticket.tag_names)
         row = ROW_HTML.format(
             priority=escape(ticket.priority),
@@ -332,12 +360,12 @@ def _prepare_rows(page: Any, *, can_work: bool) -> list[SafeString]:
             channel=labels["channel"].get(ticket.channel) or escape(ticket.channel),
             type=labels["type"].get(ticket.type) or escape(ticket.type),
             tags=tags,
-            requester=escape(ticket.requester.name),
+            requester=escape(ticket.requester_name),
             organization=organization,
             status=escape(ticket.status),
             status_label=labels["status"].get(ticket.status) or escape(ticket.status),
             priority_label=labels["priority"].get(ticket.priority) or escape(ticket.priority),
-            assignee=escape(str(ticket.assignee)) if ticket.assignee else "—",
+            assignee=escape(ticket.assignee) or "—",
             created_iso=local.isoformat(),
             created_local=local.strftime("%Y-%m-%d %H:%M"),
             age=escape(timesince(ticket.created_at, now)),
