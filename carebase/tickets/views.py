@@ -151,17 +151,19 @@ class PageRows:
         tickets: QuerySet[Ticket],
         ordering: tuple[str, ...],
         *,
-        known: QuerySet[Ticket] | None = None,
+        known: QuerySet[Ticket] | bool | None = None,
     ) -> None:
         """known: some rows known to be in the list (the first matches that a
         search of common words found, under the list's other filters): when
         more than CAP, the list is long, and the walk through the table that
-        would find as many is saved."""
+        would find as many is saved. True: more than CAP are known to be."""
         self.tickets = tickets.order_by()
         self.ordering = ordering
-        if known is not None and len(
-            known.order_by().values_list("pk")[: CappedPaginator.CAP + 1]
-        ) > (CappedPaginator.CAP):
+        if known is True or (
+            isinstance(known, QuerySet)
+            and len(known.order_by().values_list("pk")[: CappedPaginator.CAP + 1])
+            > CappedPaginator.CAP
+        ):
             self.capped, self.ids = True, None
             return
         descending = {field.startswith("-") for field in ordering}
@@ -222,13 +224,15 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     form = read_filters(_inbox_data(request, view), default_queue="all" if view else DEFAULT_QUEUE)
     tickets = visible
-    known = None
+    known: QuerySet[Ticket] | bool | None = None
     if form.is_valid():
         others, found = filter_parts(form.cleaned_data, request.user)
         tickets = visible.filter(others)
         if found is not None:
             if len(found.sample) > CappedPaginator.CAP:
                 known = tickets.filter(AmongIds("pk", list(found.sample)))
+                if not others and not visible.query.where:
+                    known = True  # nothing else to pass: every match is listed
             tickets = tickets.filter(found.condition)
         sort = form.cleaned_data["sort"] or "priority"
     else:
