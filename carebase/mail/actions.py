@@ -343,6 +343,9 @@ def _file_bounce(inbound: InboundEmail, parsed: ParsedEmail, key: str) -> None:
     found = (
         EmailReference.objects.filter(message_id__in=parsed.bounced_ids + parsed.in_reply_to)
         .select_related("ticket")
+        # An explicit order: with first()'s ORDER BY id, PostgreSQL walks the
+        # primary key through the whole table for an id list it cannot find.
+        .order_by("-created_at", "-id")
         .first()
     )
     if found is None:
