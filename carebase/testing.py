@@ -163,3 +163,37 @@ def smtp_inbox(settings):
     settings.EMAIL_USE_TLS = False
     yield inbox
     controller.stop()
+
+
+# Live updates (async tests with anyio): use the fixtures below with
+# pytest.mark.usefixtures("close_sync_thread_connections") and listen().
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.fixture
+async def close_sync_thread_connections():
+    yield
+    # sync_to_async runs in its own thread with its own database connection;
+    # close it, or PostgreSQL cannot drop the test database at the end.
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    await sync_to_async(connections.close_all)()
+
+
+async def listen(user: User) -> Any:
+    """An open live socket of this user, past its hello."""
+    from channels.testing.websocket import WebsocketCommunicator
+
+    from carebase.core.consumers import LiveConsumer
+
+    communicator = WebsocketCommunicator(LiveConsumer.as_asgi(), "/ws/live/")
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.receive_json_from()  # hello
+    return communicator

@@ -4,31 +4,22 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections, transaction
+from django.db import transaction
 
 from carebase.core.consumers import LiveConsumer
 from carebase.core.realtime import send_to_user
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.anyio]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.anyio,
+    pytest.mark.usefixtures("close_sync_thread_connections"),
+]
 
 
 def communicator_for(user):
     communicator = WebsocketCommunicator(LiveConsumer.as_asgi(), "/ws/live/")
     communicator.scope["user"] = user
     return communicator
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture(autouse=True)
-async def _close_connections_of_the_sync_thread():
-    yield
-    # sync_to_async runs in its own thread with its own database connection;
-    # close it, or PostgreSQL cannot drop the test database at the end.
-    await sync_to_async(connections.close_all)()
 
 
 async def test_an_anonymous_visitor_is_refused():

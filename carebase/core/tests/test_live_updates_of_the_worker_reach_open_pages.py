@@ -4,35 +4,18 @@ web process forwards them to the open pages, once each."""
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing.websocket import WebsocketCommunicator
-from django.db import connections, transaction
+from django.db import transaction
 
-from carebase.core.consumers import LiveConsumer
 from carebase.core.models import LiveEvent
 from carebase.core.realtime import relay_through_database, send_to_user
 from carebase.core.relay import forward_once
+from carebase.testing import listen
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.anyio]
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture(autouse=True)
-async def _close_connections_of_the_sync_thread():
-    yield
-    await sync_to_async(connections.close_all)()
-
-
-async def listen(user):
-    communicator = WebsocketCommunicator(LiveConsumer.as_asgi(), "/ws/live/")
-    communicator.scope["user"] = user
-    connected, _ = await communicator.connect()
-    assert connected
-    await communicator.receive_json_from()  # hello
-    return communicator
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.anyio,
+    pytest.mark.usefixtures("close_sync_thread_connections"),
+]
 
 
 def _worker_sends(user_id: int, rolled_back: bool = False) -> None:

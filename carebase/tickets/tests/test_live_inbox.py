@@ -2,33 +2,15 @@
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing.websocket import WebsocketCommunicator
-from django.db import connections
 
-from carebase.core.consumers import LiveConsumer
+from carebase.testing import listen
 from carebase.tickets.actions import do_create_ticket
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.anyio]
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture(autouse=True)
-async def _close_connections_of_the_sync_thread():
-    yield
-    await sync_to_async(connections.close_all)()
-
-
-async def listen(user):
-    communicator = WebsocketCommunicator(LiveConsumer.as_asgi(), "/ws/live/")
-    communicator.scope["user"] = user
-    connected, _ = await communicator.connect()
-    assert connected
-    await communicator.receive_json_from()  # hello
-    return communicator
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.anyio,
+    pytest.mark.usefixtures("close_sync_thread_connections"),
+]
 
 
 async def test_a_teams_inbox_hears_of_its_new_ticket_and_another_teams_does_not(
