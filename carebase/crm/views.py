@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.core.access import Perm, has_perm, is_staff_member
-from carebase.core.errors import Conflict
+from carebase.core.errors import Conflict, show_errors
 from carebase.core.events import events_for
 from carebase.core.navigation import Panel
 from carebase.crm.access import (
@@ -60,16 +60,6 @@ def _require_crm(request: HttpRequest) -> None:
         raise Http404
 
 
-def _apply_errors(form: BaseForm, error: ValidationError | Conflict) -> None:
-    """Show an action's errors on the form's fields (or above it)."""
-    if isinstance(error, Conflict):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-
-
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], form: BaseForm | None = None
 ):
@@ -93,7 +83,7 @@ def _form_page(
         try:
             result = save(form.cleaned_data)
         except (ValidationError, Conflict) as error:
-            _apply_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, message)
             return redirect(done(result))
