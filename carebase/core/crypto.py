@@ -24,10 +24,10 @@ class UnreadableSecret(Exception):
     """A stored secret that no configured key opens (the keys changed)."""
 
 
-def _derived_key() -> bytes:
+def _derived_key(secret: str) -> bytes:
     derived = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"carebase stored secrets"
-    ).derive(settings.SECRET_KEY.encode())
+    ).derive(secret.encode())
     return base64.urlsafe_b64encode(derived)
 
 
@@ -42,7 +42,10 @@ def _fernet() -> MultiFernet:
                 "ENCRYPTION_KEYS holds a value that is not a Fernet key "
                 "(32 url-safe base64-encoded bytes)."
             ) from error
-    keys.append(Fernet(_derived_key()))
+    # SECRET_KEY_FALLBACKS too: rotating SECRET_KEY the way Django documents
+    # must not make the stored passwords unreadable.
+    for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+        keys.append(Fernet(_derived_key(secret)))
     return MultiFernet(keys)
 
 

@@ -21,9 +21,11 @@ from django.utils import timezone
 logger = logging.getLogger("carebase.live")
 
 POLL_SECONDS = 1.0
-# How late a row may commit and still be forwarded; rows older than this
-# are deleted (nobody else reads them).
+# How late a row may commit and still be forwarded.
 WINDOW = timedelta(seconds=30)
+# Rows are deleted well after that: a transaction that ran long (its row
+# stamped when written, not when committed) still finds its row read.
+KEEP = timedelta(minutes=5)
 
 _task: asyncio.Task[None] | None = None
 
@@ -81,9 +83,10 @@ def _recent(exclude: set[int] | None) -> list[Any]:
     ids and times (what is already there when forwarding starts)."""
     from carebase.core.models import LiveEvent
 
-    horizon = timezone.now() - WINDOW
-    LiveEvent.objects.filter(created_at__lt=horizon).delete()
-    recent = LiveEvent.objects.filter(created_at__gte=horizon).order_by("id")
+    now = timezone.now()
+    if now.second % 30 == 0:  # now and then, not at every poll
+        LiveEvent.objects.filter(created_at__lt=now - KEEP).delete()
+    recent = LiveEvent.objects.filter(created_at__gte=now - WINDOW).order_by("id")
     if exclude is None:
         return list(recent.values_list("pk", "created_at"))
     return list(

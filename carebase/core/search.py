@@ -356,8 +356,14 @@ def add_to_document(kind: str, object_id: int, found: Iterable[str]) -> None:
         SearchDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
     )
     if document is None:
-        SearchDocument.objects.create(kind=kind, object_id=object_id, terms=join_terms(new))
-        return
+        # Another writer may create it at the same moment (the worker's late
+        # indexing and an agent's reply): insert if still missing, then merge
+        # under the row's lock as usual.
+        SearchDocument.objects.bulk_create(
+            [SearchDocument(kind=kind, object_id=object_id, terms=join_terms(new))],
+            ignore_conflicts=True,
+        )
+        document = SearchDocument.objects.select_for_update().get(kind=kind, object_id=object_id)
     existing = set(document.terms.split())
     if new <= existing:
         return

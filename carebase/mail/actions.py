@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -108,6 +109,7 @@ def do_process_email(inbound: InboundEmail) -> Outcome:
 # it stored, so that the sweep never files a message twice at once.
 STRANDED_AFTER = timedelta(minutes=10)
 STRANDED_BATCH = 200
+STRANDED_ATTEMPTS = 3
 
 
 def do_file_stranded_email() -> int:
@@ -118,8 +120,22 @@ def do_file_stranded_email() -> int:
     ).order_by("received_at", "id")
     count = 0
     for inbound in stranded.select_related("mailbox")[:STRANDED_BATCH]:
-        do_process_email(inbound)
+        # The attempt is counted before processing, in its own commit: a
+        # message that kills or hangs its process must not be retried forever
+        # (nor hold up the ones behind it).
+        claimed = InboundEmail.objects.filter(
+            pk=inbound.pk, status=InboundStatus.RECEIVED, attempts=inbound.attempts
+        ).update(attempts=F("attempts") + 1)
+        if not claimed:
+            continue  # another sweep took it
         count += 1
+        if inbound.attempts + 1 >= STRANDED_ATTEMPTS:
+            inbound.attempts += 1
+            inbound.status = InboundStatus.NEEDS_ATTENTION
+            inbound.error = _("Processing never finished: its process stopped each time.")
+            _save_outcome(inbound)
+            continue
+        do_process_email(inbound)  # counts this same attempt (attempts + 1)
     return count
 
 
@@ -379,6 +395,13 @@ def _our_addresses() -> frozenset[str]:
 
 @receiver([post_save, post_delete], sender=Mailbox)
 def _forget_our_addresses(**kwargs: Any) -> None:
+    # Now, and again once the change commits: a message filed in between
+    # would otherwise cache the addresses as they were.
+    _clear_our_addresses()
+    transaction.on_commit(_clear_our_addresses)
+
+
+def _clear_our_addresses() -> None:
     global _our_addresses_cache
     _our_addresses_cache = None
 
@@ -401,6 +424,9 @@ MAILBOX_FIELDS = [
     "imap_username",
     "imap_password_env",
 ]
+
+
+PASSWORD_VARIABLE = re.compile(r"^IMAP_PASSWORD_[A-Z0-9_]+$")
 
 
 def do_create_mailbox(*, actor: Any, imap_password: str = "", **values: Any) -> Mailbox:
@@ -426,6 +452,8 @@ def do_update_mailbox(
     """Change a mailbox's settings; an empty `imap_password` keeps the stored
     one, `forget_password` removes it. Invalid values change nothing."""
     _check_fields(values)
+    if "address" in values:
+        values["address"] = values["address"].strip().lower()
     diff = changes(mailbox, list(values), values)
     before = {field: getattr(mailbox, field) for field in [*values, "imap_password_encrypted"]}
     for field in diff:
@@ -472,6 +500,12 @@ def _validate_mailbox(mailbox: Mailbox) -> None:
             problems.setdefault("imap_password", []).append(
                 _("Enter the IMAP password, or the environment variable that holds it.")
             )
+    if mailbox.imap_password_env and not PASSWORD_VARIABLE.match(mailbox.imap_password_env):
+        # Any other name would let whoever edits a mailbox send the server's
+        # own secrets (DATABASE_URL, SECRET_KEY...) to an IMAP host they chose.
+        problems.setdefault("imap_password_env", []).append(
+            _("The variable's name must start with IMAP_PASSWORD_ (capitals, digits, _).")
+        )
     if not 1 <= mailbox.imap_port <= 65535:
         problems.setdefault("imap_port", []).append(_("A port is a number from 1 to 65535."))
     if problems:
@@ -481,22 +515,27 @@ def _validate_mailbox(mailbox: Mailbox) -> None:
 def do_reprocess_email(inbound: InboundEmail, *, actor: Any) -> Outcome:
     """File a stored message again after a fix (needs attention only: a
     filed message is already in its conversation)."""
-    if inbound.status != InboundStatus.NEEDS_ATTENTION:
-        raise Conflict(
-            _(
-                "This message is already filed (%(status)s): only a message that needs "
-                "attention is processed again."
+    with transaction.atomic():
+        # Claimed under a row lock: two clicks (or two admins) must not both
+        # file it; the second one waits, then finds it filed.
+        current = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+        if current.status != InboundStatus.NEEDS_ATTENTION:
+            raise Conflict(
+                _(
+                    "This message is already filed (%(status)s): only a message that needs "
+                    "attention is processed again."
+                )
+                % {"status": current.get_status_display()},
+                field="status",
             )
-            % {"status": inbound.get_status_display()},
-            field="status",
+        inbound.attempts = current.attempts
+        outcome = do_process_email(inbound)
+        record_event(
+            EventKind.EMAIL_REPROCESSED,
+            inbound,
+            actor,
+            status=inbound.status,
+            ticket=inbound.ticket_id,
+            error=inbound.error[:500],
         )
-    outcome = do_process_email(inbound)
-    record_event(
-        EventKind.EMAIL_REPROCESSED,
-        inbound,
-        actor,
-        status=inbound.status,
-        ticket=inbound.ticket_id,
-        error=inbound.error[:500],
-    )
     return outcome

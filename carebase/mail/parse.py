@@ -47,7 +47,14 @@ class _RememberingPolicy(EmailPolicy):
     def header_fetch_parse(self, name: str, value: Any) -> Any:
         if hasattr(value, "name"):
             return value
+        if len(value) > CACHED_HEADER_LENGTH:
+            # A long References or To list: parsed trees weigh some fifty times
+            # their text, and such values rarely repeat.
+            return super().header_fetch_parse(name, value)
         return _parsed_header(name, value)
+
+
+CACHED_HEADER_LENGTH = 512
 
 
 @lru_cache(maxsize=8192)
@@ -329,12 +336,20 @@ def parse_email(raw: bytes) -> ParsedEmail:
     message = email.message_from_bytes(raw, policy=PARSE_POLICY)
     if not list(message.raw_items()):
         raise Unreadable("The message has no headers.")
-    if any(isinstance(defect, MissingHeaderBodySeparatorDefect) for defect in message.defects):
+    if (
+        any(isinstance(defect, MissingHeaderBodySeparatorDefect) for defect in message.defects)
+        and message.get("Message-ID") is None
+        and raw_message_id(raw)
+    ):
         # A header line that is not one (a folded line that lost its leading
-        # space, as Python's own generator does to some group addresses):
-        # the parser ends the headers there and Message-ID, In-Reply-To and
-        # the rest would be read as body. Read it as the fold it was meant to be.
-        message = email.message_from_bytes(_refold(raw), policy=PARSE_POLICY)
+        # space, as Python's own generator does to some group addresses): the
+        # parser ended the headers there, and the Message-ID after it was read
+        # as body. Read the line as the fold it was meant to be, and keep that
+        # reading only if it recovers the Message-ID: mail that simply has no
+        # blank line after its headers keeps its body as the parser read it.
+        refolded = email.message_from_bytes(_refold(raw), policy=PARSE_POLICY)
+        if refolded.get("Message-ID") is not None:
+            message = refolded
     senders = _addresses(message, "From") or _addresses(message, "Sender")
     sender_name, sender = senders[0] if senders else ("", "")
     reply_to = _addresses(message, "Reply-To")

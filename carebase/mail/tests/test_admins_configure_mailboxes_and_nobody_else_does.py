@@ -140,3 +140,18 @@ def test_the_api_creates_lists_and_updates_mailboxes_without_showing_the_passwor
     assert outsider.get(f"/mailboxes/{mailbox_id}").status_code == 404
     assert outsider.patch(f"/mailboxes/{mailbox_id}", {"signature": "x"}).status_code == 404
     assert Mailbox.objects.get().signature == "Pozdrawiamy"
+
+
+def test_only_imap_password_variables_may_be_named(admin, api_as):
+    """Any variable would do to send the server's own secrets (DATABASE_URL,
+    SECRET_KEY) to an IMAP host of the editor's choosing."""
+    api = api_as(admin)
+    body = {"name": "pomoc", "address": "pomoc@carebase.test", "imap_host": "imap.example",
+            "imap_username": "pomoc"}  # fmt: skip
+    for name in ("DATABASE_URL", "SECRET_KEY", "imap_password_x", "IMAP_PASSWORD_"):
+        refused = api.post("/mailboxes", {**body, "imap_password_env": name})
+        assert refused.status_code == 422, name
+        assert refused.json()["detail"][0]["loc"] == ["body", "imap_password_env"]
+    assert Mailbox.objects.count() == 0
+    accepted = api.post("/mailboxes", {**body, "imap_password_env": "IMAP_PASSWORD_POMOC"})
+    assert accepted.status_code == 201

@@ -31,3 +31,18 @@ def test_a_stranded_message_is_filed_and_a_fresh_one_is_left_alone(mailbox):
     assert stranded.ticket.subject == "Nagrania rozmów nie działają"
     assert fresh.status == InboundStatus.RECEIVED
     assert fresh.attempts == 0
+
+
+def test_a_message_whose_processing_never_finishes_is_set_aside(mailbox):
+    from carebase.mail.actions import STRANDED_ATTEMPTS
+    from carebase.mail.models import InboundEmail
+
+    stuck = do_receive_email(compose(), mailbox=mailbox, source="pipe")
+    # Its process died in each of the earlier sweeps' attempts.
+    InboundEmail.objects.filter(pk=stuck.pk).update(attempts=STRANDED_ATTEMPTS - 1)
+    with time_machine.travel(timezone.now() + STRANDED_AFTER + timedelta(minutes=1)):
+        file_stranded_email.call()
+    stuck.refresh_from_db()
+    assert stuck.status == InboundStatus.NEEDS_ATTENTION
+    assert stuck.attempts == STRANDED_ATTEMPTS
+    assert "never finished" in stuck.error

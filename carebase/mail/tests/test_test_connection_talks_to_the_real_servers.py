@@ -103,3 +103,16 @@ def test_the_api_runs_the_same_checks(stored_password_mailbox, smtp_inbox, admin
         ("imap", True),
         ("smtp", True),
     ]
+
+
+def test_rotating_secret_key_with_fallbacks_keeps_stored_passwords(
+    stored_password_mailbox, imap, settings
+):
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-secret-key-" * 4
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    forget_keys()
+    try:
+        assert stored_password_mailbox.imap_password() == imap.password
+    finally:
+        forget_keys()

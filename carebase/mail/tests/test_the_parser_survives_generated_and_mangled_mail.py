@@ -146,3 +146,17 @@ def test_mail_without_a_blank_line_after_its_headers_keeps_its_body():
     )
     assert parsed.subject == "Nagrania"
     assert "nie działa" in parsed.text
+
+
+def test_body_lines_that_look_like_headers_stay_in_the_body():
+    # No blank line after the headers, and "Order:" or "link:" lines in the
+    # body: nothing is folded into the headers (found in review).
+    parsed = parse_email(
+        b"From: anna@klient.example\r\nSubject: Zam\r\nMessage-ID: <a1@klient.example>\r\n"
+        b"Dzien dobry,\r\nOrder: 123\r\nlink:\r\nhttps://example.com/x\r\nPozdrawiam\r\n"
+        b"\r\nAnna\r\n"
+    )
+    assert parsed.message_id == "a1@klient.example"
+    assert "Dzien dobry," in parsed.text
+    assert "Order: 123" in parsed.text
+    assert "Pozdrawiam" in parsed.text
