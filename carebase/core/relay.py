@@ -28,11 +28,13 @@ WINDOW = timedelta(seconds=30)
 KEEP = timedelta(minutes=5)
 
 _task: asyncio.Task[None] | None = None
+_open_sockets = 0
 
 
 class ForwardingWhileOpen:
-    """ASGI middleware for the WebSocket route: the first socket of the
-    process starts the forwarding (only with the in-memory channel layer)."""
+    """ASGI middleware for the WebSocket route: while any socket of this
+    process is open, the forwarding runs (only with the in-memory channel
+    layer); it stops after the last one closes."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -40,9 +42,19 @@ class ForwardingWhileOpen:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
         from carebase.core.realtime import in_memory
 
-        if in_memory():
-            start_forwarding()
-        return await self.app(scope, receive, send)
+        if not in_memory():
+            return await self.app(scope, receive, send)
+        global _open_sockets
+        _open_sockets += 1
+        start_forwarding()
+        try:
+            return await self.app(scope, receive, send)
+        finally:
+            _open_sockets -= 1
+
+
+def is_forwarding() -> bool:
+    return _task is not None and not _task.done()
 
 
 def start_forwarding() -> None:
@@ -56,6 +68,8 @@ async def _forward_forever() -> None:
     seen: dict[int, datetime] = dict(await database_sync_to_async(_recent)(None))
     while True:
         await asyncio.sleep(POLL_SECONDS)
+        if _open_sockets == 0:
+            return  # nobody to tell; the next socket starts it again
         try:
             await forward_once(seen)
         except Exception:  # a locked or restarting database: try again next second

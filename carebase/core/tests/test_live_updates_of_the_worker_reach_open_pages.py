@@ -61,3 +61,31 @@ async def test_outside_the_relay_events_travel_directly(agent):
     assert (await page.receive_json_from(timeout=2))["payload"] == {"ticket": 3}
     assert await sync_to_async(LiveEvent.objects.count)() == 0
     await page.disconnect()
+
+
+async def test_forwarding_runs_while_a_socket_is_open_and_stops_after(agent, monkeypatch):
+    import asyncio
+
+    from channels.testing.websocket import WebsocketCommunicator
+
+    from carebase.core import relay
+    from carebase.core.consumers import LiveConsumer
+
+    monkeypatch.setattr(relay, "POLL_SECONDS", 0.05)
+    communicator = WebsocketCommunicator(
+        relay.ForwardingWhileOpen(LiveConsumer.as_asgi()), "/ws/live/"
+    )
+    communicator.scope["user"] = agent
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.receive_json_from()  # hello
+    assert relay.is_forwarding()
+    await sync_to_async(_worker_sends)(agent.pk)
+    heard = await communicator.receive_json_from(timeout=3)
+    assert heard == {"event": "assigned", "payload": {"ticket": 1}}
+    await communicator.disconnect()
+    for _ in range(40):
+        if not relay.is_forwarding():
+            break
+        await asyncio.sleep(0.05)
+    assert not relay.is_forwarding()
