@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -148,21 +150,30 @@ class Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp_inbox(settings):
-    """A real SMTP server on loopback; Django sends to it; .messages holds what arrived."""
-    inbox = Inbox()
+@contextmanager
+def smtp_server(settings: Any, handler: Any) -> Iterator[Any]:
+    """A real SMTP server on loopback answering with `handler` (aiosmtpd),
+    Django's email backend pointed at it for the test."""
     with socket.socket() as probe:  # a free port for this test worker
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False
-    yield inbox
-    controller.stop()
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server on loopback; Django sends to it; .messages holds what arrived."""
+    with smtp_server(settings, Inbox()) as inbox:
+        yield inbox
 
 
 # Live updates (async tests with anyio): use the fixtures below with

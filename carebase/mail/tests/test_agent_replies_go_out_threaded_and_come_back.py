@@ -3,18 +3,15 @@ mailbox, threaded (Message-ID, In-Reply-To, References, the reference in the
 subject), with its delivery state on the timeline; the customer's answer to
 it comes back into the same conversation."""
 
-import socket
-
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from carebase.mail.actions import do_process_email, do_receive_email
 from carebase.mail.models import CcAddress, OutboundEmail, OutboundStatus
 from carebase.mail.outbound import attempt, due
 from carebase.mail.tests.conftest import compose
-from carebase.testing import client_for
+from carebase.testing import client_for, smtp_server
 from carebase.tickets.actions import do_add_reply
 
 pytestmark = pytest.mark.django_db
@@ -95,18 +92,8 @@ class Refusing:
 
 @pytest.fixture
 def refusing_smtp(settings):
-    handler = Refusing("451 4.3.0 Try again later")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    yield handler
-    controller.stop()
+    with smtp_server(settings, Refusing("451 4.3.0 Try again later")) as handler:
+        yield handler
 
 
 def test_a_refused_send_is_retried_later_and_then_delivered(
