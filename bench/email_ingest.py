@@ -1,8 +1,9 @@
 #!/usr/bin/env python
 """Email intake throughput: 10,000 varied messages (threads of replies,
 HTML alternatives, attachments, Polish charsets, a few without Message-ID)
-stored and filed one after another by one process, as the worker's IMAP
-fetch or a pipe does. The issue's target: at least 200 messages a second.
+stored and filed by one process in batches of 50, as the worker's IMAP
+fetch does (a batch is stored in one commit, then filed in another). The
+issue's target: at least 200 messages a second.
 
     .venv/bin/python bench/email_ingest.py                  # PostgreSQL, carebase_bench_mail
     .venv/bin/python bench/email_ingest.py --messages 2000  # a quick look
@@ -115,6 +116,22 @@ def corpus(count: int) -> list[bytes]:
     return messages
 
 
+# The tables start empty and grow by thousands of rows: autovacuum would
+# refresh the planner's statistics as they grow (it analyzes a table once a
+# tenth of it changed), but it is off on some servers (this machine's), and
+# a plan made for an empty table scans the whole of a full one. So the
+# benchmark analyzes as autovacuum would, and counts the time it takes.
+ANALYZE_EVERY = 1000
+
+
+def analyze() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -133,9 +150,11 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    from carebase.core.realtime import relay_through_database
     from carebase.core.search import load_dictionaries
     from carebase.crm.models import Contact
-    from carebase.mail.actions import do_process_email, do_receive_email
+    from carebase.mail.actions import do_process_emails, do_receive_emails
+    from carebase.mail.fetch import BATCH
     from carebase.mail.models import EmailReference, InboundEmail, Mailbox
     from carebase.tickets.models import Ticket
 
@@ -153,19 +172,32 @@ def main() -> int:
     engine = arguments.database_url.split(":")[0]
     print(f"{len(messages)} messages, {size / 1e6:.1f} MB; filing into {engine}")
     timings = []
+    batch_timings = []
     outcomes: collections.Counter[str] = collections.Counter()
     started = time.perf_counter()
-    for raw in messages:
-        begun = time.perf_counter()
-        inbound = do_process_email(do_receive_email(raw, mailbox=mailbox, source="imap")).inbound
-        timings.append((time.perf_counter() - begun) * 1000)
-        outcomes[inbound.status] += 1
+    with relay_through_database():  # as the worker and the pipe run it
+        for start in range(0, len(messages), BATCH):
+            if start % ANALYZE_EVERY == 0:
+                analyze()
+            batch = messages[start : start + BATCH]
+            begun = time.perf_counter()
+            stored = do_receive_emails(batch, mailbox=mailbox, source="imap")
+            filed = do_process_emails(stored)
+            took = (time.perf_counter() - begun) * 1000
+            batch_timings.append(took)
+            timings += [took / len(batch)] * len(batch)
+            outcomes.update(outcome.inbound.status for outcome in filed)
     elapsed = time.perf_counter() - started
     rate = len(messages) / elapsed
     p50 = statistics.median(timings)
     p95 = statistics.quantiles(timings, n=20)[18]
+    batch_p95 = statistics.quantiles(batch_timings, n=20)[18]
     print(f"{rate:.0f} messages per second ({elapsed:.1f} s)")
-    print(f"per message: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    print(f"per message: p50 {p50:.1f} ms, p95 {p95:.1f} ms (a batch's time over its messages)")
+    print(
+        f"per batch of {BATCH} (stored, then filed): p50 {statistics.median(batch_timings):.0f} ms,"
+        f" p95 {batch_p95:.0f} ms: the longest a fetched message waits to be filed"
+    )
     print("filed:", ", ".join(f"{status} {count}" for status, count in outcomes.most_common()))
     print(f"{Ticket.objects.count()} conversations")
     print("target (200 a second) met" if rate >= 200 else "below the target of 200 a second")

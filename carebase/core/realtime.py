@@ -9,7 +9,7 @@ the single embedded process.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -17,6 +17,8 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
+
+from carebase.core import deferred
 
 
 def user_group(user_id: int) -> str:
@@ -65,22 +67,56 @@ def send_to_group(group: str, event: str, payload: dict[str, Any]) -> None:
         from carebase.core.models import LiveEvent
 
         # In the change's own transaction: rolled back with it.
-        LiveEvent.objects.create(group=group, event=event, payload=payload)
+        live = LiveEvent(group=group, event=event, payload=payload)
+        if not deferred.defer(_write_live_events, live):
+            live.save(force_insert=True)
         return
+    sending = [(group, {"type": "live.event", "event": event, "payload": payload})]
+    if not deferred.defer(_send_after_commit, sending[0]):
+        _send_after_commit(sending)
+
+
+def _write_live_events(events: list[Any]) -> None:
+    from carebase.core.models import LiveEvent
+
+    LiveEvent.objects.bulk_create(
+        _once(events, lambda live: (live.group, live.event, live.payload))
+    )
+
+
+def _once(items: list[Any], key: Callable[[Any], tuple[Any, ...]]) -> list[Any]:
+    """The items without repeats: a batch that touches one conversation ten
+    times tells each open page once."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        identity = repr(key(item))
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(item)
+    return kept
+
+
+def _send_after_commit(sending: list[tuple[str, dict[str, Any]]]) -> None:
+    sending = _once(sending, lambda pair: pair)
 
     def send() -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        message = {"type": "live.event", "event": event, "payload": payload}
+
+        async def send_all() -> None:
+            for group, message in sending:
+                await layer.group_send(group, message)
+
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            async_to_sync(layer.group_send)(group, message)
+            async_to_sync(send_all)()
             return
         # Called from code that runs inside an event loop (an async view, a test
         # driver): schedule the send instead of blocking the loop.
-        task = loop.create_task(layer.group_send(group, message))
+        task = loop.create_task(send_all())
         _pending.add(task)  # a task nobody references may be collected before it runs
         task.add_done_callback(_pending.discard)
 

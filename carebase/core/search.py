@@ -39,6 +39,8 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
+from carebase.core import deferred
+
 LANGUAGES = ("pl", "en")
 WORD = re.compile(r"[^\W_]+")
 # Letters that NFKD does not decompose into a base letter and a mark.
@@ -336,39 +338,79 @@ def matching(kind: str, text: str, field: str = "pk") -> Q | None:
 
 def set_document(kind: str, object_id: int, found: Iterable[str]) -> None:
     """Replace the object's document by these terms."""
-    from carebase.core.models import SearchDocument
-
-    # One upsert: update_or_create costs a select and two savepoints more.
-    SearchDocument.objects.bulk_create(
-        [SearchDocument(kind=kind, object_id=object_id, terms=join_terms(found))],
-        update_conflicts=True,
-        unique_fields=["kind", "object_id"],
-        update_fields=["terms"],
-    )
+    if deferred.defer(_write_documents, (kind, object_id, True, set(found))):
+        return
+    _write_documents([(kind, object_id, True, set(found))])
 
 
 def add_to_document(kind: str, object_id: int, found: Iterable[str]) -> None:
     """Add terms to the object's document (a new message in a conversation)."""
+    if deferred.defer(_write_documents, (kind, object_id, False, set(found))):
+        return
+    _write_documents([(kind, object_id, False, set(found))])
+
+
+def _write_documents(changes: list[tuple[str, int, bool, set[str]]]) -> None:
+    """Apply (kind, object_id, replace, terms) changes in order, with one
+    upsert for all of them; the documents that gain terms are read under
+    lock first, so that a concurrent writer's terms are merged, not lost."""
     from carebase.core.models import SearchDocument
 
-    new = set(found)
-    document = (
-        SearchDocument.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
-    )
-    if document is None:
-        # Another writer may create it at the same moment (the worker's late
+    wanted: dict[tuple[str, int], tuple[bool, set[str]]] = {}
+    for kind, object_id, replace, found in changes:
+        key = (kind, object_id)
+        if replace or key not in wanted:
+            wanted[key] = (replace, set(found))
+        else:
+            wanted[key][1].update(found)
+    merged = [key for key, (replace, _found) in wanted.items() if not replace]
+    existing = _locked_terms(merged)
+    missing = [key for key in merged if key not in existing]
+    if missing:
+        # Another writer may create one at the same moment (the worker's late
         # indexing and an agent's reply): insert if still missing, then merge
         # under the row's lock as usual.
         SearchDocument.objects.bulk_create(
-            [SearchDocument(kind=kind, object_id=object_id, terms=join_terms(new))],
+            [SearchDocument(kind=kind, object_id=key, terms="") for kind, key in missing],
             ignore_conflicts=True,
         )
-        document = SearchDocument.objects.select_for_update().get(kind=kind, object_id=object_id)
-    existing = set(document.terms.split())
-    if new <= existing:
-        return
-    document.terms = join_terms(existing | new)
-    document.save(update_fields=["terms"])
+        existing.update(_locked_terms(missing))
+    documents = []
+    for (kind, object_id), (replace, found) in wanted.items():
+        if not replace:
+            old = existing.get((kind, object_id), set())
+            if found <= old:
+                continue
+            found = found | old
+        documents.append(SearchDocument(kind=kind, object_id=object_id, terms=join_terms(found)))
+    if documents:
+        # One upsert: update_or_create costs a select and two savepoints more.
+        SearchDocument.objects.bulk_create(
+            documents,
+            update_conflicts=True,
+            unique_fields=["kind", "object_id"],
+            update_fields=["terms"],
+        )
+
+
+def _locked_terms(keys: list[tuple[str, int]]) -> dict[tuple[str, int], set[str]]:
+    from carebase.core.models import SearchDocument
+
+    if not keys:
+        return {}
+    by_kind: dict[str, list[int]] = {}
+    for kind, object_id in keys:
+        by_kind.setdefault(kind, []).append(object_id)
+    condition = Q()
+    for kind, ids in by_kind.items():
+        condition |= Q(kind=kind, object_id__in=ids)
+    rows = (
+        SearchDocument.objects.select_for_update()
+        .filter(condition)
+        .order_by("kind", "object_id")  # one lock order for every writer: no deadlock
+        .values_list("kind", "object_id", "terms")
+    )
+    return {(kind, object_id): set(terms.split()) for kind, object_id, terms in rows}
 
 
 def load_dictionaries() -> None:

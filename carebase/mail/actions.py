@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -27,6 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carebase.core import deferred
+from carebase.core.deferred import Batch, deferring
 from carebase.core.errors import Conflict
 from carebase.core.events import changes, record_event
 from carebase.core.html import sanitize_html
@@ -50,6 +53,9 @@ from carebase.tickets.models import Channel, Message, Ticket
 # joins the requester's conversation of the same subject from this recent.
 SAME_SUBJECT_WINDOW = timedelta(days=14)
 ACKNOWLEDGEMENTS_PER_HOUR = 3
+# A message names at most a few dozen others (References); each is held once
+# or twice (ours and a copy). Enough to find the newest among them.
+REFERENCES_READ = 50
 REFERENCE = re.compile(r"\[#(\d{1,18})\]")
 # "Re:", "Fwd:", "Odp:", "PD:", "AW:", "SV:", "RE[2]:" ... as many as there are.
 REPLY_PREFIX = re.compile(
@@ -74,8 +80,15 @@ class Outcome:
 
 def do_receive_email(raw: bytes, *, mailbox: Mailbox | None, source: str) -> InboundEmail:
     """Store the message as it came. Only a database failure stops this."""
-    with transaction.atomic():
-        return InboundEmail.objects.create(
+    return do_receive_emails([raw], mailbox=mailbox, source=source)[0]
+
+
+def do_receive_emails(
+    raws: Sequence[bytes], *, mailbox: Mailbox | None, source: str
+) -> list[InboundEmail]:
+    """Store messages as they came, in one commit."""
+    stored = [
+        InboundEmail(
             mailbox=mailbox,
             raw=raw,
             size=len(raw),
@@ -83,24 +96,60 @@ def do_receive_email(raw: bytes, *, mailbox: Mailbox | None, source: str) -> Inb
             message_id=raw_message_id(raw),
             source=source,
         )
+        for raw in raws
+    ]
+    with transaction.atomic():
+        return InboundEmail.objects.bulk_create(stored)
 
 
 def do_process_email(inbound: InboundEmail) -> Outcome:
     """Parse a stored message and file it; whatever goes wrong is recorded on
     the stored message (needs attention), never raised."""
+    return do_process_emails([inbound])[0]
+
+
+def do_process_emails(inbound: Sequence[InboundEmail]) -> list[Outcome]:
+    """do_process_email for each message, in order, in one transaction (an
+    IMAP fetch's batch): the rows nothing reads back before the commit are
+    written in bulk at its end (core/deferred.py), which is what lets one
+    worker file hundreds of messages a second. A message that fails is
+    rolled back alone and flagged; if the batch's own writes fail, each
+    message is filed again in a transaction of its own."""
+    attempts = [item.attempts for item in inbound]
+    try:
+        with transaction.atomic(), deferring() as batch:
+            for item in inbound:
+                _process_in_batch(item, batch)
+    except Exception as error:
+        if len(inbound) == 1:
+            _flag(inbound[0], attempts[0] + 1, error)
+            return [Outcome(inbound[0])]
+        for item, count in zip(inbound, attempts, strict=True):
+            item.attempts = count
+        return [do_process_email(item) for item in inbound]
+    return [Outcome(item) for item in inbound]
+
+
+def _process_in_batch(inbound: InboundEmail, batch: Batch) -> None:
     inbound.attempts += 1
+    mark = batch.mark()
     try:
         with transaction.atomic():
             _process(inbound)
             _save_outcome(inbound)  # in the same commit as the filing
     except Exception as error:  # any failure leaves the message to look at
-        inbound.status = InboundStatus.NEEDS_ATTENTION
-        inbound.error = _describe(error)
-        inbound.ticket = None
-        inbound.ticket_message = None
-        inbound.acknowledged_at = None
-        _save_outcome(inbound)
-    return Outcome(inbound)
+        batch.discard_since(mark)
+        _flag(inbound, inbound.attempts, error)
+
+
+def _flag(inbound: InboundEmail, attempts: int, error: Exception) -> None:
+    inbound.attempts = attempts
+    inbound.status = InboundStatus.NEEDS_ATTENTION
+    inbound.error = _describe(error)
+    inbound.ticket = None
+    inbound.ticket_message = None
+    inbound.acknowledged_at = None
+    _save_outcome(inbound)
 
 
 # A message stored this long ago and still not processed was stranded: the
@@ -139,21 +188,27 @@ def do_file_stranded_email() -> int:
     return count
 
 
+OUTCOME_FIELDS = [
+    "attempts",
+    "status",
+    "error",
+    "processed_at",
+    "ticket",
+    "ticket_message",
+    "sender",
+    "subject",
+    "acknowledged_at",
+]
+
+
 def _save_outcome(inbound: InboundEmail) -> None:
     inbound.processed_at = timezone.now()
-    inbound.save(
-        update_fields=[
-            "attempts",
-            "status",
-            "error",
-            "processed_at",
-            "ticket",
-            "ticket_message",
-            "sender",
-            "subject",
-            "acknowledged_at",
-        ]
-    )
+    if not deferred.defer(_write_outcomes, inbound):
+        inbound.save(update_fields=OUTCOME_FIELDS)
+
+
+def _write_outcomes(inbound: list[InboundEmail]) -> None:
+    deferred.update_each(inbound, OUTCOME_FIELDS)
 
 
 def _describe(error: Exception) -> str:
@@ -170,11 +225,13 @@ def _process(inbound: InboundEmail) -> None:
     inbound.subject = parsed.subject[:250]
     inbound.error = ""
     key = parsed.message_id or f"sha256:{inbound.sha256}"
-    known = EmailReference.objects.filter(message_id=key).select_related("ticket").first()
+    answered = [*parsed.in_reply_to, *reversed(parsed.references)]
+    references = _referenced([key, *answered])  # one query for both questions
+    known = next((found for found in references if found.message_id == key), None)
     if known is not None:
         inbound.status = InboundStatus.DUPLICATE
         inbound.ticket = _current(known.ticket)
-        inbound.ticket_message = known.ticket_message
+        inbound.ticket_message_id = known.ticket_message_id
         return
     if parsed.bounce:
         _file_bounce(inbound, parsed, key)
@@ -185,7 +242,7 @@ def _process(inbound: InboundEmail) -> None:
     if parsed.sender in ours:
         raise ValidationError(_("The message comes from one of our own addresses."))
     contact = find_or_create_contact_by_email(parsed.sender, name=parsed.sender_name)
-    ticket = find_conversation(parsed, contact)
+    ticket = find_conversation(parsed, contact, references)
     body, html = _bodies(parsed)
     attachments = _uploads(parsed.attachments)
     if ticket is None:
@@ -199,7 +256,7 @@ def _process(inbound: InboundEmail) -> None:
             external_id=key,
             attachments=attachments,
         )
-        message = ticket.messages.get()
+        message = ticket.opening_message or ticket.messages.get()
         inbound.status = InboundStatus.CREATED
         if _may_acknowledge(inbound, parsed):
             inbound.acknowledged_at = timezone.now()
@@ -219,7 +276,7 @@ def _process(inbound: InboundEmail) -> None:
         inbound.status = InboundStatus.APPENDED
     link_inline_images(message)
     ticket = message.ticket  # a follow-up when the conversation was closed
-    EmailReference.objects.create(message_id=key, ticket=ticket, ticket_message=message)
+    _add_reference(key, ticket, message)
     for address in set(parsed.cc) - {parsed.sender, *ours}:
         CcAddress.objects.get_or_create(ticket=ticket, address=address)
     inbound.ticket = ticket
@@ -234,24 +291,73 @@ def _may_acknowledge(inbound: InboundEmail, parsed: ParsedEmail) -> bool:
         return False
     if parsed.automatic:
         return False
-    recent = InboundEmail.objects.filter(
-        sender=parsed.sender, acknowledged_at__gte=timezone.now() - timedelta(hours=1)
+    since = timezone.now() - timedelta(hours=1)
+    recent = InboundEmail.objects.filter(sender=parsed.sender, acknowledged_at__gte=since)
+    # And those acknowledged earlier in this batch, whose rows say so only
+    # once it is written.
+    batch = [
+        item
+        for item in deferred.queued(_write_outcomes)
+        if item.sender == parsed.sender and item.acknowledged_at is not None
+    ]
+    return recent.count() + len(batch) < ACKNOWLEDGEMENTS_PER_HOUR
+
+
+def _referenced(message_ids: list[str]) -> list[EmailReference]:
+    """The references holding any of these Message-IDs, newest first: those
+    of mail filed earlier in this batch (not written yet), then the stored."""
+    wanted = set(message_ids)
+    queued = deferred.queued(_write_references)
+    found = [reference for reference in reversed(queued) if reference.message_id in wanted]
+    # Written out, with the conversations in the same query: every message
+    # asks this, and the ORM takes longer to build the join than to run it.
+    quote = connection.ops.quote_name
+    references = quote(EmailReference._meta.db_table)
+    tickets = quote(Ticket._meta.db_table)
+    stored = Ticket.objects.raw(
+        f"SELECT {tickets}.*, {references}.message_id AS reference_message_id,"  # noqa: S608 (table names only; values are parameters)
+        f" {references}.ticket_message_id AS reference_ticket_message_id"
+        f" FROM {references} JOIN {tickets} ON {tickets}.id = {references}.ticket_id"
+        f" WHERE {references}.message_id IN ({', '.join(['%s'] * len(wanted))})"
+        # Newest first (the conversation a reply continues). An explicit order:
+        # with ORDER BY id, PostgreSQL walks the primary key through the whole
+        # table for an id list it cannot find.
+        f" ORDER BY {references}.created_at DESC, {references}.id DESC LIMIT {REFERENCES_READ}",
+        list(wanted),
     )
-    return recent.count() < ACKNOWLEDGEMENTS_PER_HOUR
+    for ticket in stored:
+        found.append(
+            EmailReference(
+                message_id=ticket.reference_message_id,  # type: ignore[attr-defined]
+                ticket=ticket,
+                ticket_message_id=ticket.reference_ticket_message_id,  # type: ignore[attr-defined]
+            )
+        )
+    return found
 
 
-def find_conversation(parsed: ParsedEmail, contact: Contact) -> Ticket | None:
+def _add_reference(message_id: str, ticket: Ticket, message: Message) -> None:
+    reference = EmailReference(message_id=message_id, ticket=ticket, ticket_message=message)
+    if not deferred.defer(_write_references, reference):
+        reference.save(force_insert=True)
+
+
+def _write_references(references: list[EmailReference]) -> None:
+    EmailReference.objects.bulk_create(references)
+
+
+def find_conversation(
+    parsed: ParsedEmail, contact: Contact, references: list[EmailReference] | None = None
+) -> Ticket | None:
     """The conversation a message continues: by the Message-IDs it answers,
     then by the reference in its subject, then (clients that drop both) by its
-    sender and subject within SAME_SUBJECT_WINDOW; None for a new one."""
+    sender and subject within SAME_SUBJECT_WINDOW; None for a new one.
+    `references`: what _referenced found for them, if already asked."""
     answered = [*parsed.in_reply_to, *reversed(parsed.references)]
     if answered:
-        found = (
-            EmailReference.objects.filter(message_id__in=answered)
-            .select_related("ticket")
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        if references is None:
+            references = _referenced(answered)
+        found = next((ref for ref in references if ref.message_id in set(answered)), None)
         if found is not None:
             return _current(found.ticket)
     for number in REFERENCE.findall(parsed.subject):
@@ -356,14 +462,7 @@ def link_inline_images(message: Message) -> None:
 def _file_bounce(inbound: InboundEmail, parsed: ParsedEmail, key: str) -> None:
     """A delivery failure goes to the conversation of the message that failed,
     as an internal note, never a new conversation."""
-    found = (
-        EmailReference.objects.filter(message_id__in=parsed.bounced_ids + parsed.in_reply_to)
-        .select_related("ticket")
-        # An explicit order: with first()'s ORDER BY id, PostgreSQL walks the
-        # primary key through the whole table for an id list it cannot find.
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    found = next(iter(_referenced(parsed.bounced_ids + parsed.in_reply_to)), None)
     if found is None:
         raise ValidationError(_("A delivery failure notice for a message we do not know."))
     ticket = _current(found.ticket)
@@ -371,7 +470,7 @@ def _file_bounce(inbound: InboundEmail, parsed: ParsedEmail, key: str) -> None:
     message = do_add_system_note(
         ticket, body=f"{body}\n\n{parsed.text[:5000]}".strip(), external_id=key
     )
-    EmailReference.objects.create(message_id=key, ticket=ticket, ticket_message=message)
+    _add_reference(key, ticket, message)
     inbound.status = InboundStatus.APPENDED
     inbound.ticket = ticket
     inbound.ticket_message = message

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from carebase.core.crypto import UnreadableSecret
-from carebase.mail.actions import do_process_email, do_receive_email
+from carebase.mail.actions import do_process_emails, do_receive_emails
 from carebase.mail.models import ImapSecurity, InboundEmail, Mailbox
 
 BATCH = 50  # messages fetched per round trip
@@ -76,13 +76,19 @@ def fetch_mailbox(mailbox: Mailbox) -> FetchResult:
             for start in range(0, len(uids), BATCH):
                 batch = uids[start : start + BATCH]
                 # BODY.PEEK: reading must not mark it seen before it is stored.
-                for uid, data in client.fetch(batch, ["BODY.PEEK[]"]).items():
-                    raw = data.get(b"BODY[]")
-                    if not raw:
-                        continue
-                    inbound.append(do_receive_email(raw, mailbox=mailbox, source="imap"))
-                    client.add_flags([uid], [b"\\Seen"])
-                    result.stored += 1
+                fetched = {
+                    uid: data[b"BODY[]"]
+                    for uid, data in client.fetch(batch, ["BODY.PEEK[]"]).items()
+                    if data.get(b"BODY[]")
+                }
+                if not fetched:
+                    continue
+                # Stored in one commit, then marked seen: a crash between the two
+                # fetches them again (duplicates, which filing recognises), never
+                # loses one.
+                inbound += do_receive_emails(list(fetched.values()), mailbox=mailbox, source="imap")
+                client.add_flags(list(fetched), [b"\\Seen"])
+                result.stored += len(fetched)
                 # Filed batch by batch: a large backlog starts to show at once,
                 # and what is stored waits minutes at most, never the whole fetch.
                 _process(inbound)
@@ -102,8 +108,9 @@ def fetch_mailbox(mailbox: Mailbox) -> FetchResult:
 
 
 def _process(inbound: list[InboundEmail]) -> None:
-    while inbound:
-        do_process_email(inbound.pop(0))
+    if inbound:
+        do_process_emails(inbound)
+        inbound.clear()
 
 
 def fetch_all() -> list[FetchResult]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carebase.accounts.models import Team
+from carebase.core import deferred
 from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
 from carebase.core.html import sanitize_html, text_to_html
@@ -59,7 +60,7 @@ def _event(
     at: datetime | None = None,
     **data: Any,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -69,6 +70,13 @@ def _event(
         data=data,
         created_at=at or timezone.now(),
     )
+    if not deferred.defer(_write_events, event):
+        event.save(force_insert=True)
+    return event
+
+
+def _write_events(events: list[TicketEvent]) -> None:
+    TicketEvent.objects.bulk_create(events)
 
 
 def _touch(ticket: Ticket, at: datetime, *fields: str) -> None:
@@ -164,6 +172,9 @@ def do_create_ticket(
         follow_up_of=follow_up_of,
         created_at=at,
         updated_at=at,
+        # What _store_message will say of the first message, in the same insert.
+        last_customer_message_at=at if from_customer else None,
+        last_agent_message_at=None if from_customer else at,
     )
     _check_assignee(ticket, assignee)
     with transaction.atomic():
@@ -181,9 +192,9 @@ def do_create_ticket(
             external_id=external_id,
             at=at,
         )
+        ticket.opening_message = message
         store_attachments(message, attachments)
         _event(ticket, EventKind.REPLY_ADDED, actor, message=message, at=at)
-        ticket.save(update_fields=["last_customer_message_at", "last_agent_message_at"])
         search.index_new_ticket(ticket, body)
         if tag_names:
             _set_tags(ticket, tag_names, actor, at)
@@ -280,7 +291,7 @@ def do_add_reply(
             created_at=at,
             attachments=attachments,
         )
-        return follow_up.messages.get()
+        return follow_up.opening_message or follow_up.messages.get()
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         message = _store_message(

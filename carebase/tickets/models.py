@@ -71,6 +71,10 @@ class Tag(models.Model):
 class Ticket(models.Model):
     """A conversation with a requester, on any channel. Its reference is #<id>."""
 
+    # Not a column: do_create_ticket leaves the first message here, so that
+    # its caller need not read it back.
+    opening_message: Message | None = None
+
     subject = models.CharField(_("subject"), max_length=250)
     requester = models.ForeignKey(
         Contact, verbose_name=_("requester"), on_delete=models.PROTECT, related_name="tickets"

@@ -1,0 +1,121 @@
+"""Writes gathered while many items are filed in one transaction, then made
+in bulk just before it commits.
+
+Filing a batch of fetched email runs the same conversation actions once per
+message; most of their writes are rows that nothing reads back before the
+commit (timeline events, live updates for other processes, search terms).
+Inside `deferring()` such a write is queued instead of made: at the end, each
+kind is written with one statement, and repeated live updates are sent once.
+The rules stay in the actions; only the number of round trips changes.
+
+A writer calls `defer(write, item)`: False outside a batch, where it writes
+at once as usual. `write` receives every queued item of its kind, in order.
+A reader that must see queued rows asks `queued(write)` for them.
+When one item of the batch fails, `discard_since(mark)` forgets what it had
+queued, as its savepoint forgets its rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+Writer = Callable[[list[Any]], None]
+
+
+class Batch:
+    def __init__(self) -> None:
+        # Writers in the order of their first item: a later kind may refer
+        # to an earlier one's rows.
+        self._queues: dict[Writer, list[Any]] = {}
+
+    def add(self, write: Writer, item: Any) -> None:
+        self._queues.setdefault(write, []).append(item)
+
+    def queued(self, write: Writer) -> list[Any]:
+        return self._queues.get(write, [])
+
+    def mark(self) -> dict[Writer, int]:
+        return {write: len(items) for write, items in self._queues.items()}
+
+    def discard_since(self, mark: dict[Writer, int]) -> None:
+        for write, items in self._queues.items():
+            del items[mark.get(write, 0) :]
+
+    def flush(self) -> None:
+        # A writer may queue for another (nothing does yet): loop until empty.
+        while self._queues:
+            write, items = next(iter(self._queues.items()))
+            del self._queues[write]
+            if items:
+                write(items)
+
+
+_current: ContextVar[Batch | None] = ContextVar("deferred_batch", default=None)
+
+
+@contextmanager
+def deferring() -> Iterator[Batch]:
+    """Queue deferrable writes inside; write them on the way out (inside the
+    caller's transaction: enter this within `transaction.atomic()`). Nested
+    use joins the outer batch."""
+    if _current.get() is not None:
+        yield _current.get()  # type: ignore[misc]
+        return
+    batch = Batch()
+    token = _current.set(batch)
+    try:
+        yield batch
+        batch.flush()
+    finally:
+        _current.reset(token)
+
+
+def queued(write: Writer) -> list[Any]:
+    """What is queued for `write` and not written yet: a reader in the batch
+    that must see it (the Message-IDs of mail filed a moment ago)."""
+    batch = _current.get()
+    return [] if batch is None else batch.queued(write)
+
+
+def defer(write: Writer, item: Any) -> bool:
+    """Queue `item` for `write` when a batch is open; False when it is not,
+    and the caller writes at once."""
+    batch = _current.get()
+    if batch is None:
+        return False
+    batch.add(write, item)
+    return True
+
+
+def update_each(objects: Sequence[Model], fields: list[str]) -> None:
+    """Save these fields of many rows of one model: one UPDATE a row, sent
+    together (psycopg pipelines executemany). bulk_update's single statement
+    costs more to build, a CASE per field and row, than the round trips."""
+    if not objects:
+        return
+    meta = type(objects[0])._meta
+    columns = [_concrete(meta, name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in columns)
+    table, key = quote(meta.db_table), quote(str(meta.pk.column))
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 (names from the model)
+    rows = [
+        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in columns]
+        + [row.pk]
+        for row in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _concrete(meta: Any, name: str) -> Field[Any, Any]:
+    field = meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"{name} is not a column of {meta.label}")
+    return field
