@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from carebase.core import deferred
 from carebase.core.models import AuditEvent
 
 _LABELS: dict[str, Any] = {}
@@ -28,13 +29,20 @@ def event_kind_choices() -> list[tuple[str, Any]]:
 
 
 def record_event(kind: str, target: models.Model, actor: Any = None, **data: Any) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         kind=kind,
         target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
         actor=actor if actor is not None and actor.is_authenticated else None,
         data=data,
     )
+    if not deferred.defer(_write_events, event):
+        event.save(force_insert=True)
+    return event
+
+
+def _write_events(events: list[AuditEvent]) -> None:
+    AuditEvent.objects.bulk_create(events)
 
 
 def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:

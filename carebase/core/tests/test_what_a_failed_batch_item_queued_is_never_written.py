@@ -43,8 +43,12 @@ def test_outside_a_batch_writes_happen_at_once():
 
 
 def test_a_batch_that_fails_writes_nothing():
-    with pytest.raises(RuntimeError), relay_through_database(), transaction.atomic():
-        with deferred.deferring():
-            send_to_group("team.1", "tickets_changed", {"ticket": 1})
-            raise RuntimeError("the database went away")
+    with (
+        pytest.raises(RuntimeError),
+        relay_through_database(),
+        transaction.atomic(),
+        deferred.deferring(),
+    ):
+        send_to_group("team.1", "tickets_changed", {"ticket": 1})
+        raise RuntimeError("the database went away")
     assert not LiveEvent.objects.exists()
