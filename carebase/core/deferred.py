@@ -11,8 +11,8 @@ The rules stay in the actions; only the number of round trips changes.
 A writer calls `defer(write, item)`: False outside a batch, where it writes
 at once as usual. `write` receives every queued item of its kind, in order.
 A reader that must see queued rows asks `queued(write)` for them.
-When one item of the batch fails, `discard_since(mark)` forgets what it had
-queued, as its savepoint forgets its rows.
+Each item runs in `batch.item()`, a savepoint: when it fails, what it had
+queued is forgotten with its rows.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Field, Model
 
 Writer = Callable[[list[Any]], None]
@@ -47,6 +47,23 @@ class Batch:
         for write, items in self._queues.items():
             del items[mark.get(write, 0) :]
 
+    @contextmanager
+    def item(self) -> Iterator[None]:
+        """One item of the batch, in a savepoint of its own: if it fails,
+        its rows are rolled back and what it queued is forgotten. Inside,
+        the actions that use `atomic()` join this savepoint instead of
+        making one more each."""
+        mark = self.mark()
+        token = _in_item.set(True)
+        try:
+            with transaction.atomic():
+                yield
+        except BaseException:
+            self.discard_since(mark)
+            raise
+        finally:
+            _in_item.reset(token)
+
     def flush(self) -> None:
         # A writer may queue for another (nothing does yet): loop until empty.
         while self._queues:
@@ -57,6 +74,16 @@ class Batch:
 
 
 _current: ContextVar[Batch | None] = ContextVar("deferred_batch", default=None)
+_in_item: ContextVar[bool] = ContextVar("deferred_batch_item", default=False)
+
+
+def atomic() -> transaction.Atomic:
+    """An action's transaction: `transaction.atomic()`, except inside a
+    batch item, whose savepoint already covers the action (a failure undoes
+    the whole item). Only for actions whose callers never catch their
+    errors to carry on in the same transaction: without a savepoint of its
+    own, a failed action leaves nothing to carry on with."""
+    return transaction.atomic(savepoint=not _in_item.get())
 
 
 @contextmanager

@@ -132,13 +132,11 @@ def do_process_emails(inbound: Sequence[InboundEmail]) -> list[Outcome]:
 
 def _process_in_batch(inbound: InboundEmail, batch: Batch) -> None:
     inbound.attempts += 1
-    mark = batch.mark()
     try:
-        with transaction.atomic():
+        with batch.item():
             _process(inbound)
             _save_outcome(inbound)  # in the same commit as the filing
     except Exception as error:  # any failure leaves the message to look at
-        batch.discard_since(mark)
         _flag(inbound, inbound.attempts, error)
 
 

@@ -142,6 +142,17 @@ def _header(message: Message, name: str) -> str:
     return " ".join(text.split())[:MAX_HEADER]
 
 
+def _raw_header(message: Message, name: str) -> str:
+    """A header's text as sent, unfolded; "" when missing. For the headers
+    read by pattern (Message-IDs, the date): the policy's parse of a long
+    References list costs more than everything else in a message."""
+    wanted = name.lower()
+    for key, raw in message.raw_items():
+        if key.lower() == wanted:
+            return " ".join(str(raw).split())[:MAX_HEADER]
+    return ""
+
+
 def _decode_raw(raw: Any) -> str:
     try:
         parts = email.header.decode_header(str(raw))
@@ -183,7 +194,7 @@ def _addresses(message: Message, name: str) -> list[tuple[str, str]]:
 
 
 def _date(message: Message) -> datetime | None:
-    value = _header(message, "Date")
+    value = _raw_header(message, "Date")
     if not value:
         return None
     try:
@@ -354,9 +365,9 @@ def parse_email(raw: bytes) -> ParsedEmail:
     sender_name, sender = senders[0] if senders else ("", "")
     reply_to = _addresses(message, "Reply-To")
     parsed = ParsedEmail(
-        message_id=(message_ids(_header(message, "Message-ID")) or [""])[0][:MAX_HEADER],
-        in_reply_to=message_ids(_header(message, "In-Reply-To")),
-        references=message_ids(_header(message, "References")),
+        message_id=(message_ids(_raw_header(message, "Message-ID")) or [""])[0][:MAX_HEADER],
+        in_reply_to=message_ids(_raw_header(message, "In-Reply-To")),
+        references=message_ids(_raw_header(message, "References")),
         subject=_header(message, "Subject")[:250],
         sender_name=sender_name,
         sender=sender,

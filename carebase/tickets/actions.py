@@ -177,7 +177,7 @@ def do_create_ticket(
         last_agent_message_at=None if from_customer else at,
     )
     _check_assignee(ticket, assignee)
-    with transaction.atomic():
+    with deferred.atomic():  # no savepoint of its own in a batch of mail
         ticket.save()
         _event(ticket, EventKind.CREATED, actor, new=Status.NEW, at=at, channel=channel)
         announce(ticket)
@@ -292,7 +292,7 @@ def do_add_reply(
             attachments=attachments,
         )
         return follow_up.opening_message or follow_up.messages.get()
-    with transaction.atomic():
+    with deferred.atomic():  # no savepoint of its own in a batch of mail
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         message = _store_message(
             ticket,

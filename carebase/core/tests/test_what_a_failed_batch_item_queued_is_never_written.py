@@ -3,7 +3,8 @@ item that fails takes back what it queued, as its savepoint takes back its
 rows, and a reader in the batch sees what is queued."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from carebase.core import deferred
 from carebase.core.models import LiveEvent
@@ -52,3 +53,19 @@ def test_a_batch_that_fails_writes_nothing():
         send_to_group("team.1", "tickets_changed", {"ticket": 1})
         raise RuntimeError("the database went away")
     assert not LiveEvent.objects.exists()
+
+
+def test_an_action_in_a_batch_item_shares_its_savepoint_and_fails_with_it():
+    with relay_through_database(), transaction.atomic(), deferred.deferring() as batch:
+        with batch.item():
+            LiveEvent.objects.create(group="team.1", event="kept")
+        with pytest.raises(ValueError), batch.item():
+            LiveEvent.objects.create(group="team.1", event="before the action")
+            with CaptureQueriesContext(connection) as queries, deferred.atomic():
+                LiveEvent.objects.create(group="team.1", event="in the action")
+                raise ValueError("the action fails")
+        assert not [query for query in queries if "SAVEPOINT" in query["sql"]]
+        with batch.item():
+            LiveEvent.objects.create(group="team.1", event="after")
+    # The failed item is gone whole, the rest of the batch stays.
+    assert sorted(LiveEvent.objects.values_list("event", flat=True)) == ["after", "kept"]
