@@ -258,9 +258,8 @@ def _process(inbound: InboundEmail) -> None:
         inbound.status = InboundStatus.CREATED
         if _may_acknowledge(inbound, parsed):
             inbound.acknowledged_at = timezone.now()
-            from carebase.mail.tasks import send_acknowledgement
-
-            transaction.on_commit(lambda: send_acknowledgement.enqueue(inbound.pk))
+            if not deferred.defer(_acknowledge_after_commit, inbound.pk):
+                _acknowledge_after_commit([inbound.pk])
     else:
         message = do_add_reply(
             ticket,
@@ -279,6 +278,19 @@ def _process(inbound: InboundEmail) -> None:
         CcAddress.objects.get_or_create(ticket=ticket, address=address)
     inbound.ticket = ticket
     inbound.ticket_message = message
+
+
+def _acknowledge_after_commit(inbound_ids: list[int]) -> None:
+    """Queue the acknowledgements once the messages are committed: a batch's
+    in one transaction (one commit, not one a message)."""
+    from carebase.mail.tasks import send_acknowledgement
+
+    def enqueue() -> None:
+        with transaction.atomic():
+            for inbound_id in inbound_ids:
+                send_acknowledgement.enqueue(inbound_id)
+
+    transaction.on_commit(enqueue)
 
 
 def _may_acknowledge(inbound: InboundEmail, parsed: ParsedEmail) -> bool:
