@@ -139,3 +139,44 @@ def test_acknowledgements_in_one_batch_keep_to_three_an_hour(
         False,
     ]
     assert len(smtp_inbox.messages) == 3
+
+
+@pytest.fixture
+def live_events_refused(db):
+    """The live-update table refuses every row (a trigger): the batch's bulk
+    writes fail at its end, after every message was filed."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_live() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$ BEGIN RAISE EXCEPTION 'live updates are refused'; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_live BEFORE INSERT ON core_liveevent"
+                " FOR EACH ROW EXECUTE FUNCTION refuse_live()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_live BEFORE INSERT ON core_liveevent"
+                " BEGIN SELECT RAISE(ABORT, 'live updates are refused'); END"
+            )
+
+
+def test_when_the_bulk_writes_fail_each_message_is_filed_again_alone(mailbox, live_events_refused):
+    raws = [
+        compose(message_id="<a1@klient.example>"),
+        compose(subject="Inna sprawa", message_id="<b1@klient.example>"),
+    ]
+    stored = do_receive_emails(raws, mailbox=mailbox, source="imap")
+    with relay_through_database():
+        filed = [outcome.inbound for outcome in do_process_emails(stored)]
+    # Alone, each fails the same way: each is flagged with the reason, once
+    # (the failed batch's attempt is not counted twice), and nothing half
+    # filed is left behind.
+    for inbound in filed:
+        inbound.refresh_from_db()
+        assert inbound.status == "needs_attention"
+        assert "live updates are refused" in inbound.error
+        assert inbound.attempts == 1
+    assert not Ticket.objects.exists()
+    assert not EmailReference.objects.exists()
