@@ -269,6 +269,7 @@ def _process(inbound: InboundEmail) -> None:
             channel=Channel.EMAIL,
             external_id=key,
             attachments=attachments,
+            locked=True,  # find_conversation read it so
         )
         inbound.status = InboundStatus.APPENDED
     link_inline_images(message)
@@ -352,22 +353,27 @@ def find_conversation(
     """The conversation a message continues: by the Message-IDs it answers,
     then by the reference in its subject, then (clients that drop both) by its
     sender and subject within SAME_SUBJECT_WINDOW; None for a new one.
-    `references`: what _referenced found for them, if already asked."""
+    `references`: what _referenced found for them, if already asked.
+    The conversation is read locked (select_for_update), as it is about to
+    be written to: do_add_reply need not read it again."""
     answered = [*parsed.in_reply_to, *reversed(parsed.references)]
+    locked = Ticket.objects.select_for_update()
     if answered:
         if references is None:
             references = _referenced(answered)
         found = next((ref for ref in references if ref.message_id in set(answered)), None)
         if found is not None:
-            return _current(found.ticket)
+            # By its id, not the reference's copy: one filed earlier in this
+            # batch holds the conversation as it was then.
+            return _current(locked.get(pk=found.ticket_id), lock=True)
     for number in REFERENCE.findall(parsed.subject):
-        ticket = Ticket.objects.filter(pk=int(number)).first()
+        ticket = locked.filter(pk=int(number)).first()
         if ticket is not None and _may_write_to(contact, ticket):
-            return _current(ticket)
+            return _current(ticket, lock=True)
     subject = _clean_subject(parsed.subject)
     if subject and REPLY_PREFIX.match(parsed.subject):
         recent = (
-            Ticket.objects.filter(
+            locked.filter(
                 requester=contact,
                 subject=subject,
                 channel=Channel.EMAIL,
@@ -377,7 +383,7 @@ def find_conversation(
             .first()
         )
         if recent is not None:
-            return _current(recent)
+            return _current(recent, lock=True)
     return None
 
 
@@ -392,12 +398,13 @@ def _may_write_to(contact: Contact, ticket: Ticket) -> bool:
     return CcAddress.objects.filter(ticket=ticket, address__in=addresses).exists()
 
 
-def _current(ticket: Ticket) -> Ticket:
+def _current(ticket: Ticket, *, lock: bool = False) -> Ticket:
     """Follow merges to the conversation that lives on."""
+    tickets = Ticket.objects.select_for_update() if lock else Ticket.objects.all()
     seen = set()
     while ticket.merged_into_id is not None and ticket.pk not in seen:
         seen.add(ticket.pk)
-        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+        ticket = tickets.get(pk=ticket.merged_into_id)
     return ticket
 
 

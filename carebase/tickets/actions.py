@@ -260,10 +260,13 @@ def do_add_reply(
     status: str | None = None,
     created_at: datetime | None = None,
     attachments: Sequence[UploadedFile] = (),
+    locked: bool = False,
 ) -> Message:
     """Add a message. A customer's reply reopens a solved (or pending)
     conversation; a customer's reply to a closed one starts a follow-up, and
-    its message is what this returns. An agent may set a status with the reply."""
+    its message is what this returns. An agent may set a status with the reply.
+    `locked`: the caller read `ticket` with select_for_update in the current
+    transaction, so it is current and is not read again."""
     if (author_user is None) == (author_contact is None):
         raise ValueError("A message has exactly one author: a user or a contact.")
     if not body.strip():
@@ -293,7 +296,8 @@ def do_add_reply(
         )
         return follow_up.opening_message or follow_up.messages.get()
     with deferred.atomic():  # no savepoint of its own in a batch of mail
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if not locked:
+            ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         message = _store_message(
             ticket,
             body=body,
