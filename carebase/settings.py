@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "carebase.crm",
     "carebase.tickets",
     "carebase.mail",
+    "carebase.telephony",
     "carebase.api",
     "django.contrib.admin",
     "django.contrib.auth",
