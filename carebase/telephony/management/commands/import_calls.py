@@ -1,0 +1,78 @@
+"""`manage.py import_calls --format asterisk-csv FILE [--pbx NAME]`: import a
+PBX's call detail records; running it again on the same file changes
+nothing, and on a longer one adds what is new."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from carebase.telephony.actions import ImportSummary, do_import_cdr
+from carebase.telephony.cdr import read_asterisk_csv
+from carebase.telephony.models import Pbx
+
+FORMATS = ("asterisk-csv",)
+SHOWN_PROBLEMS = 50
+
+
+class Command(BaseCommand):
+    help = "Import call detail records (Asterisk's Master.csv) into calls."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="The CDR file, or - for standard input.")
+        parser.add_argument("--format", required=True, choices=FORMATS)
+        parser.add_argument(
+            "--pbx", help="The PBX the records come from (needed when there are several)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        pbx = _pbx(options["pbx"])
+        zone = ZoneInfo(pbx.time_zone)
+        try:
+            lines = (
+                sys.stdin
+                if options["file"] == "-"
+                else open(options["file"], newline="", encoding="utf-8", errors="replace")  # noqa: SIM115 (closed below)
+            )
+        except OSError as error:
+            raise CommandError(f"Cannot read {options['file']}: {error.strerror}.") from None
+        try:
+            summary = do_import_cdr(pbx, read_asterisk_csv(lines, tz=zone), progress=self._progress)
+        finally:
+            if lines is not sys.stdin:
+                lines.close()
+        self.stderr.write("")
+        self.stdout.write(
+            f"{summary.rows} records: {summary.imported} calls imported, {summary.updated} updated,"
+            f" {summary.unchanged} unchanged, {len(summary.skipped)} records skipped."
+        )
+        for problem in summary.skipped[:SHOWN_PROBLEMS]:
+            self.stdout.write(f"  line {problem.line}: {problem.reason}")
+        if len(summary.skipped) > SHOWN_PROBLEMS:
+            self.stdout.write(f"  ... and {len(summary.skipped) - SHOWN_PROBLEMS} more.")
+        if summary.new_extensions:
+            self.stdout.write(
+                "New extensions, to map to agents: " + ", ".join(summary.new_extensions)
+            )
+
+    def _progress(self, summary: ImportSummary) -> None:
+        self.stderr.write(f"\r{summary.rows} records read...", ending="")
+        self.stderr.flush()
+
+
+def _pbx(name: str | None) -> Pbx:
+    if name:
+        pbx = Pbx.objects.filter(name=name).first()
+        if pbx is None:
+            raise CommandError(f"No PBX is called “{name}”.")
+        return pbx
+    pbxs = list(Pbx.objects.all()[:2])
+    if len(pbxs) > 1:
+        raise CommandError("There are several PBXs: name one with --pbx.")
+    if pbxs:
+        return pbxs[0]
+    # The first import on a new installation: the PBX is created for it.
+    return Pbx.objects.create(name="pbx")
