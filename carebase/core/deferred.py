@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Field, Model
 
 Writer = Callable[[list[Any]], None]
@@ -139,6 +139,52 @@ def update_each(objects: Sequence[Model], fields: list[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def insert_each(objects: Sequence[Model]) -> None:
+    """Insert many new rows of one model whose ids nobody needs back: COPY
+    on PostgreSQL (some times faster than INSERT for thousands of rows, which
+    an import of a million writes), bulk_create elsewhere."""
+    if not objects:
+        return
+    model = type(objects[0])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objects)
+        return
+    meta = model._meta
+    columns = [field for field in meta.concrete_fields if not field.primary_key]
+    prepare = [_copy_value(field) for field in columns]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(str(field.column)) for field in columns)
+    copy_sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for row in objects:
+            copy.write_row(
+                [
+                    convert(getattr(row, field.attname))
+                    for field, convert in zip(columns, prepare, strict=True)
+                ]
+            )
+
+
+# Fields whose Python values psycopg writes as they are: Django's preparation
+# of each value (a third of an import's time) changes nothing for them.
+PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+
+
+def _copy_value(field: Field[Any, Any]) -> Callable[[Any], Any]:
+    if isinstance(field, PLAIN_FIELDS) or field.is_relation:
+        return lambda value: value
+    if isinstance(field, models.DateTimeField):
+        # Aware datetimes go as they are; a naive one gets Django's warning
+        # and conversion.
+        def aware(value: Any) -> Any:
+            if value is None or getattr(value, "tzinfo", None) is not None:
+                return value
+            return field.get_db_prep_save(value, connection)
+
+        return aware
+    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _concrete(meta: Any, name: str) -> Field[Any, Any]:

@@ -44,7 +44,6 @@ BASE_COLUMNS = (
 )
 # `"Jan Kowalski" <48221234567>`, `Jan <101>`, or a bare number.
 CALLER_ID = re.compile(r'^\s*(?:"?(?P<name>[^"<]*?)"?\s*)?<(?P<number>[^<>]*)>\s*$')
-DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 @dataclass(frozen=True)
@@ -170,9 +169,17 @@ def _row(line: int, fields: list[str], tz: tzinfo) -> CdrRow | CdrProblem:
     )
 
 
+DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$")
+
+
 def _date(value: str, tz: tzinfo, column: str) -> datetime:
+    # By hand: strptime took a third of the time of reading a record.
+    found = DATE.match(value.strip())
     try:
-        return datetime.strptime(value.strip(), DATE_FORMAT).replace(tzinfo=tz)
+        if found is None:
+            raise ValueError(value)
+        year, month, day, hour, minute, second = map(int, found.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
     except ValueError:
         raise ValueError(
             _("The %(column)s time “%(value)s” is not YYYY-MM-DD HH:MM:SS.")
