@@ -17,7 +17,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -179,7 +179,10 @@ def _date(value: str, tz: tzinfo, column: str) -> datetime:
         if found is None:
             raise ValueError(value)
         year, month, day, hour, minute, second = map(int, found.groups())
-        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+        # In UTC: a local time in the hour that repeats when summer time ends
+        # never compares equal to another zone's (PEP 495), so an import
+        # would see every such call as changed, every time.
+        return datetime(year, month, day, hour, minute, second, tzinfo=tz).astimezone(UTC)
     except ValueError:
         raise ValueError(
             _("The %(column)s time “%(value)s” is not YYYY-MM-DD HH:MM:SS.")

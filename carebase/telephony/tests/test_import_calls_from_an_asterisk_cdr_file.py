@@ -107,3 +107,15 @@ def test_several_pbxs_need_a_name_and_a_missing_file_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         import_calls(tmp_path / "missing.csv", "--pbx", "krakow")
     assert not Call.objects.exists()
+
+
+def test_a_call_in_the_hour_that_repeats_when_summer_time_ends_is_imported_once(tmp_path):
+    autumn = tmp_path / "Master.csv"
+    autumn.write_text(
+        '"","48221234567","100","from-external","<48221234567>","PJSIP/trunk-00000030",'
+        '"PJSIP/100-00000031","Dial","PJSIP/100,30,tT","2026-10-25 02:30:00",'
+        '"2026-10-25 02:30:04","2026-10-25 02:31:04",64,60,"ANSWERED","DOCUMENTATION",'
+        '"1792888200.30",""\n'
+    )
+    assert "1 calls imported" in import_calls(autumn)
+    assert "0 updated, 1 unchanged" in import_calls(autumn)
