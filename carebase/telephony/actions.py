@@ -109,7 +109,14 @@ def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
             draft.merge(call)
         values = draft.values(extensions, contacts)
         if call is None:
-            call = Call(pbx=pbx, unique_id=key, source=CallSource.CDR, updated_at=now, **values)
+            call = Call(
+                pbx=pbx,
+                unique_id=key,
+                source=CallSource.CDR,
+                created_at=now,
+                updated_at=now,
+                **values,
+            )
             new.append(call)
             continue
         if all(getattr(call, name) == value for name, value in values.items()):
@@ -323,5 +330,10 @@ def _contacts(numbers: list[str]) -> dict[str, int]:
     wanted = {number for number in numbers if number.startswith("+")}
     if not wanted:
         return {}
-    rows = ContactIdentity.objects.filter(kind=IdentityKind.PHONE, value__in=wanted)
+    rows = ContactIdentity.objects.filter(kind=IdentityKind.PHONE)
+    if connection.vendor == "postgresql":
+        # One array, not thousands of parameters to quote one by one.
+        rows = rows.extra(where=["value = ANY(%s)"], params=[sorted(wanted)])
+    else:
+        rows = rows.filter(value__in=wanted)
     return dict(rows.values_list("value", "contact_id"))
