@@ -320,6 +320,8 @@ def _referenced(message_ids: list[str]) -> list[EmailReference]:
     wanted = set(message_ids)
     queued = deferred.queued(_write_references)
     found = [reference for reference in reversed(queued) if reference.message_id in wanted]
+    if not wanted:
+        return found  # a bounce that names no message: nothing to look up
     # Written out: every message asks this, and the ORM takes longer to build
     # it than the database to answer. Without the conversations: PostgreSQL
     # plans a join with them in ten times the time; the caller reads the one

@@ -180,3 +180,28 @@ def test_when_the_bulk_writes_fail_each_message_is_filed_again_alone(mailbox, li
         assert inbound.attempts == 1
     assert not Ticket.objects.exists()
     assert not EmailReference.objects.exists()
+
+
+def test_a_bounce_that_names_no_message_is_set_aside_with_its_reason(mailbox):
+    bounce = (
+        b"From: MAILER-DAEMON@mx.klient.example\r\n"
+        b"To: pomoc@carebase.test\r\n"
+        b"Subject: Undelivered Mail Returned to Sender\r\n"
+        b"Message-ID: <bounce-1@mx.klient.example>\r\n"
+        b"MIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n'
+        b"\r\n"
+        b"--b\r\n"
+        b"Content-Type: text/plain\r\n\r\n"
+        b"Your message could not be delivered.\r\n"
+        b"--b\r\n"
+        b"Content-Type: message/delivery-status\r\n\r\n"
+        b"Reporting-MTA: dns; mx.klient.example\r\n\r\n"
+        b"Final-Recipient: rfc822; nikt@klient.example\r\n"
+        b"Action: failed\r\n"
+        b"Status: 5.1.1\r\n"
+        b"--b--\r\n"
+    )
+    [inbound] = file_batch(mailbox, bounce)
+    assert inbound.status == "needs_attention"
+    assert "delivery failure notice for a message we do not know" in inbound.error
