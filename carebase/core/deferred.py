@@ -132,11 +132,7 @@ def update_each(objects: Sequence[Model], fields: list[str]) -> None:
     assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in columns)
     table, key = quote(meta.db_table), quote(str(meta.pk.column))
     sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 (names from the model)
-    rows = [
-        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in columns]
-        + [row.pk]
-        for row in objects
-    ]
+    rows = [[*_values(row, columns), row.pk] for row in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -153,18 +149,12 @@ def insert_each(objects: Sequence[Model]) -> None:
         return
     meta = model._meta
     columns = [field for field in meta.concrete_fields if not field.primary_key]
-    prepare = [_copy_value(field) for field in columns]
     quote = connection.ops.quote_name
     names = ", ".join(quote(str(field.column)) for field in columns)
     copy_sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
     with connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
         for row in objects:
-            copy.write_row(
-                [
-                    convert(getattr(row, field.attname))
-                    for field, convert in zip(columns, prepare, strict=True)
-                ]
-            )
+            copy.write_row(_values(row, columns))
 
 
 # Fields whose Python values psycopg writes as they are: Django's preparation
@@ -172,19 +162,19 @@ def insert_each(objects: Sequence[Model]) -> None:
 PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
-def _copy_value(field: Field[Any, Any]) -> Callable[[Any], Any]:
-    if isinstance(field, PLAIN_FIELDS) or field.is_relation:
-        return lambda value: value
-    if isinstance(field, models.DateTimeField):
+def _values(row: Model, columns: list[Field[Any, Any]]) -> list[Any]:
+    """The row's values of these columns, as the database takes them."""
+    values = []
+    for field in columns:
+        value = getattr(row, field.attname)
+        plain = isinstance(field, PLAIN_FIELDS) or field.is_relation
         # Aware datetimes go as they are; a naive one gets Django's warning
         # and conversion.
-        def aware(value: Any) -> Any:
-            if value is None or getattr(value, "tzinfo", None) is not None:
-                return value
-            return field.get_db_prep_save(value, connection)
-
-        return aware
-    return lambda value: field.get_db_prep_save(value, connection)
+        aware = isinstance(field, models.DateTimeField) and (
+            value is None or getattr(value, "tzinfo", None) is not None
+        )
+        values.append(value if plain or aware else field.get_db_prep_save(value, connection))
+    return values
 
 
 def _concrete(meta: Any, name: str) -> Field[Any, Any]:

@@ -261,15 +261,19 @@ def _block(position: Any) -> int:
     return int(str(position).strip("()").split(",")[0])
 
 
-class AmongIds(Func):
-    """`field` is one of these ids, as one parameter whatever their number:
-    an array on PostgreSQL (checked by hash), a JSON list on SQLite."""
+class Among(Func):
+    """`field` is one of these values (ids, or strings), as one parameter
+    whatever their number: an array on PostgreSQL (checked by hash), a JSON
+    list on SQLite. Thousands of `IN` parameters cost more to quote, send and
+    plan than the query takes to run."""
 
     output_field = BooleanField()
 
-    def __init__(self, field: str, ids: list[int]) -> None:
+    def __init__(self, field: str, values: Iterable[int] | Iterable[str]) -> None:
         super().__init__(F(field))
-        self.ids = [int(pk) for pk in ids]
+        given: list[int | str] = list(values)
+        self.text = any(isinstance(value, str) for value in given)
+        self.values = [str(value) for value in given] if self.text else [int(v) for v in given]
 
     def as_sql(
         self,
@@ -282,20 +286,24 @@ class AmongIds(Func):
     ) -> tuple[str, tuple[Any, ...]]:
         template = "%(expressions)s IN (SELECT value FROM json_each(%%s))"
         sql, params = super().as_sql(compiler, connection, template=template, **extra)
-        return sql, (*params, json.dumps(self.ids))
+        return sql, (*params, json.dumps(self.values))
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        if self.text:
+            template = "%(expressions)s = ANY(%%s::text[])"
+            sql, params = super().as_sql(compiler, connection, template=template, **extra)
+            return sql, (*params, self.values)
         # An array literal made here: psycopg would quote a list's thousands
         # of numbers one by one in Python, at every query that repeats it.
         template = "%(expressions)s = ANY(%%s::bigint[])"
         sql, params = super().as_sql(compiler, connection, template=template, **extra)
-        return sql, (*params, "{" + ",".join(map(str, self.ids)) + "}")
+        return sql, (*params, "{" + ",".join(map(str, self.values)) + "}")
 
 
 def _among(field: str, ids: list[int]) -> Q:
     if len(ids) > 100:
         # One parameter, not thousands: faster to send and to plan.
-        return Q(AmongIds(field, ids))
+        return Q(Among(field, ids))
     return Q(**{f"{field}__in": ids})
 
 

@@ -17,11 +17,11 @@ from datetime import datetime
 from functools import lru_cache
 from itertools import islice
 
-from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db import transaction
 from django.utils import timezone
 
 from carebase.core import deferred
+from carebase.core.search import Among
 from carebase.crm.identities import IdentityError, normalize_phone
 from carebase.crm.models import ContactIdentity, IdentityKind
 from carebase.telephony.cdr import CdrProblem, CdrRow
@@ -92,15 +92,16 @@ def do_import_cdr(
 
 
 def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
+    if not rows:
+        return  # a chunk of bad lines only
     legs: dict[str, list[CdrRow]] = {}
     for row in rows:
         legs.setdefault(_call_key(row), []).append(row)
     extensions = _extensions(pbx, rows, summary)
     drafts = {key: _draft(pbx, key, group, extensions) for key, group in legs.items()}
     contacts = _contacts([draft.customer_number for draft in drafts.values()])
-    existing = {
-        call.unique_id: call for call in _stored(pbx, list(drafts)).select_related("extension")
-    }
+    stored = Call.objects.filter(Among("unique_id", drafts), pbx=pbx).select_related("extension")
+    existing = {call.unique_id: call for call in stored}
     now = timezone.now()
     new, changed = [], []
     for key, draft in drafts.items():
@@ -130,14 +131,6 @@ def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
     deferred.update_each(changed, CALL_FIELDS)
     summary.imported += len(new)
     summary.updated += len(changed)
-
-
-def _stored(pbx: Pbx, keys: list[str]) -> QuerySet[Call]:
-    calls = Call.objects.filter(pbx=pbx)
-    if connection.vendor == "postgresql":
-        # One array, not thousands of parameters to quote one by one.
-        return calls.extra(where=["unique_id = ANY(%s)"], params=[keys])
-    return calls.filter(unique_id__in=keys)
 
 
 def _call_key(row: CdrRow) -> str:
@@ -330,10 +323,5 @@ def _contacts(numbers: list[str]) -> dict[str, int]:
     wanted = {number for number in numbers if number.startswith("+")}
     if not wanted:
         return {}
-    rows = ContactIdentity.objects.filter(kind=IdentityKind.PHONE)
-    if connection.vendor == "postgresql":
-        # One array, not thousands of parameters to quote one by one.
-        rows = rows.extra(where=["value = ANY(%s)"], params=[sorted(wanted)])
-    else:
-        rows = rows.filter(value__in=wanted)
+    rows = ContactIdentity.objects.filter(Among("value", wanted), kind=IdentityKind.PHONE)
     return dict(rows.values_list("value", "contact_id"))

@@ -28,7 +28,7 @@ from carebase.accounts.models import Team, User
 from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict, show_errors
 from carebase.core.navigation import Panel
-from carebase.core.search import AmongIds
+from carebase.core.search import Among
 from carebase.crm.actions import find_or_create_contact_by_email
 from carebase.crm.models import Organization, name_key
 from carebase.tickets import channels
@@ -230,7 +230,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
         tickets = visible.filter(others)
         if found is not None:
             if len(found.sample) > CappedPaginator.CAP:
-                known = tickets.filter(AmongIds("pk", list(found.sample)))
+                known = tickets.filter(Among("pk", found.sample))
                 if not others and not visible.query.where:
                     known = True  # nothing else to pass: every match is listed
             tickets = tickets.filter(found.condition)
