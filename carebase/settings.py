@@ -192,6 +192,17 @@ TIME_ZONE = env_timezone("TIME_ZONE", "Europe/Warsaw")
 USE_I18N = True
 USE_TZ = True
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "PL")
+# When the desk is open (in TIME_ZONE), read by carebase.core.hours; the
+# public holidays of HOLIDAY_COUNTRY are closed.
+BUSINESS_HOURS = env_str("BUSINESS_HOURS", "mon-fri 08:00-18:00")
+HOLIDAY_COUNTRY = env_str("HOLIDAY_COUNTRY", "PL")
+# A missed call in business hours is to be returned within this many open minutes.
+CALLBACK_DUE_MINUTES = env_int("CALLBACK_DUE_MINUTES", 30, minimum=1)
+# How a phone number is dialled from the browser: a template with {number}
+# (E.164), such as "tel:{number}" or a softphone's "sip:{number}@pbx.example".
+CLICK_TO_CALL_URL = env_str("CLICK_TO_CALL_URL", "tel:{number}")
+# The largest call event a PBX may post (a larger one gets 413).
+PBX_EVENT_MAX_BYTES = env_int("PBX_EVENT_MAX_BYTES", 64 * 1024, minimum=1024)
 
 # Static files: npm-installed assets are copied into assets/ by the build
 # (never committed); whitenoise serves them with far-future caching.
