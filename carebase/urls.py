@@ -16,6 +16,7 @@ urlpatterns = [
     path("crm/", include("carebase.crm.urls")),
     path("tickets/", include("carebase.tickets.urls")),
     path("mail/", include("carebase.mail.urls")),
+    path("calls/", include("carebase.telephony.urls")),
     path("portal/", include("carebase.tickets.portal_urls")),
     path("", include("carebase.core.urls")),
 ]

@@ -16,6 +16,7 @@ from carebase.api.auth import API_AUTH
 from carebase.core.errors import Conflict
 from carebase.crm.api import router as crm_router
 from carebase.mail.api import router as mail_router
+from carebase.telephony.api import router as telephony_router
 from carebase.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -64,3 +65,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", crm_router)
 api.add_router("/", tickets_router)
 api.add_router("/", mail_router)
+api.add_router("/", telephony_router)

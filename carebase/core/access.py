@@ -25,6 +25,11 @@ class Perm(models.TextChoices):
     VIEW_TICKETS = "tickets.view", _("See the conversations of one's teams")
     WORK_TICKETS = "tickets.work", _("Reply to, assign and update conversations")
     ALL_TEAMS_TICKETS = "tickets.all_teams", _("See and work the conversations of every team")
+    VIEW_CALLS = "telephony.view", _("See the call log and one's own call report")
+    REVIEW_CALLS = (
+        "telephony.review",
+        _("Hear every agent's calls and see every agent's call report"),
+    )
     MANAGE_USERS = "accounts.manage_users", _("Create users and change their roles")
     MANAGE_CHANNELS = "channels.manage", _("Configure the support mailboxes and other channels")
     VIEW_AUDIT_LOG = "core.view_audit_log", _("Read the audit log")
@@ -32,8 +37,8 @@ class Perm(models.TextChoices):
 
 _EVERY_STAFF_ROLE = frozenset(STAFF_ROLES)
 
-_AGENT_WORK = {Perm.VIEW_TICKETS, Perm.WORK_TICKETS}
-_HEAD_WORK = {*_AGENT_WORK, Perm.ALL_TEAMS_TICKETS}
+_AGENT_WORK = {Perm.VIEW_TICKETS, Perm.WORK_TICKETS, Perm.VIEW_CALLS}
+_HEAD_WORK = {*_AGENT_WORK, Perm.ALL_TEAMS_TICKETS, Perm.REVIEW_CALLS}
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),

@@ -17,7 +17,7 @@ from carebase.core.errors import Conflict
 from carebase.core.events import changes, events_for, record_event
 from carebase.core.roles import Role
 from carebase.crm.events import EventKind
-from carebase.crm.identities import IdentityError, normalize
+from carebase.crm.identities import IdentityError, format_phone, normalize
 from carebase.crm.models import (
     Contact,
     ContactIdentity,
@@ -393,6 +393,27 @@ def find_or_create_contact_by_email(
     except Conflict:
         # Created by a parallel request since we looked.
         found = find_contact(IdentityKind.EMAIL, normalized[0])
+        if found is None:
+            raise
+        return found
+
+
+def find_or_create_contact_by_phone(number: str, *, name: str = "", actor: Any = None) -> Contact:
+    """The contact holding this number, or a new one named after the caller
+    id (or the number): how a call turns a caller into a known person."""
+    contact = find_contact(IdentityKind.PHONE, number)
+    if contact is not None:
+        return contact
+    normalized = _normalize_identities({"phones": [number]})["phones"]
+    if not normalized:
+        raise ValidationError({"phone": [_("A phone number is required.")]})
+    label = name.strip()
+    if not label or label.lstrip("+").isdigit():
+        label = format_phone(normalized[0])
+    try:
+        return do_create_contact(actor=actor, name=label[:200], phones=normalized)
+    except Conflict:
+        found = find_contact(IdentityKind.PHONE, normalized[0])
         if found is None:
             raise
         return found

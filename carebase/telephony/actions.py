@@ -13,27 +13,46 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import islice
+from pathlib import Path
+from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from pydantic import ValidationError as PydanticValidationError
 
+from carebase.accounts.models import new_raw_token, token_digest
 from carebase.core import deferred
+from carebase.core.access import Perm, has_perm
+from carebase.core.errors import Conflict
+from carebase.core.hours import add_business_minutes, is_open
 from carebase.core.search import Among
-from carebase.crm.identities import IdentityError, normalize_phone
-from carebase.crm.models import ContactIdentity, IdentityKind
+from carebase.crm.actions import find_or_create_contact_by_phone
+from carebase.crm.identities import IdentityError, format_phone, normalize_phone
+from carebase.crm.models import Contact, ContactIdentity, IdentityKind
 from carebase.telephony.cdr import CdrProblem, CdrRow
+from carebase.telephony.events import CallState, EndReason, PbxEventIn, fold
 from carebase.telephony.models import (
     Call,
+    Callback,
     CallSource,
     Direction,
     Disposition,
     Extension,
     MissedReason,
     Pbx,
+    PbxEvent,
+    Ring,
 )
+from carebase.tickets.actions import do_add_reply, do_change_status, do_create_ticket
+from carebase.tickets.models import ACTIVE_STATUSES, Channel, Priority, Status, Ticket
+from carebase.tickets.notify import announce
 
 CHUNK = 5000
 # Applications that play a menu: a caller who hangs up there never reached a queue.
@@ -70,6 +89,7 @@ class ImportSummary:
     skipped: list[CdrProblem] = field(default_factory=list)
     # Extensions seen for the first time: calls on them wait for an agent.
     new_extensions: list[str] = field(default_factory=list)
+    filed: int = 0  # calls that opened or joined a conversation
 
 
 def do_import_cdr(
@@ -77,7 +97,11 @@ def do_import_cdr(
     items: Iterable[CdrRow | CdrProblem],
     *,
     progress: Callable[[ImportSummary], None] | None = None,
+    file_since: datetime | None = None,
 ) -> ImportSummary:
+    """Import the rows; the calls since `file_since` that are in no
+    conversation yet are then filed into the queue (the older ones are
+    history: nobody rings back a call of last month)."""
     summary = ImportSummary()
     stream = iter(items)
     while chunk := list(islice(stream, CHUNK)):
@@ -88,6 +112,8 @@ def do_import_cdr(
             _import_chunk(pbx, rows, summary)
         if progress is not None:
             progress(summary)
+    if file_since is not None:
+        summary.filed = file_recent_calls(pbx, file_since)
     return summary
 
 
@@ -131,6 +157,44 @@ def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
     deferred.update_each(changed, CALL_FIELDS)
     summary.imported += len(new)
     summary.updated += len(changed)
+    _store_rings(pbx, drafts, existing, extensions)
+
+
+def _store_rings(
+    pbx: Pbx, drafts: dict[str, _Draft], existing: dict[str, Call], extensions: dict[str, Extension]
+) -> None:
+    """The rings of the chunk's legs that are not stored yet."""
+    ringing = [key for key, draft in drafts.items() if draft.rings]
+    if not ringing:
+        return
+    ids = {key: call.pk for key, call in existing.items()}
+    fresh = [key for key in ringing if key not in ids]
+    if fresh:
+        found = Call.objects.filter(Among("unique_id", fresh), pbx=pbx)
+        ids.update(found.values_list("unique_id", "pk"))
+    known = set()
+    if existing:
+        stored = Ring.objects.filter(Among("call_id", [call.pk for call in existing.values()]))
+        known = set(stored.values_list("call_id", "extension_id", "rang_at"))
+    rings = []
+    for key in ringing:
+        call_id = ids[key]
+        for number, rang_at, answered, seconds in drafts[key].rings:
+            extension = extensions[number]
+            if (call_id, extension.pk, rang_at) in known:
+                continue
+            known.add((call_id, extension.pk, rang_at))
+            rings.append(
+                Ring(
+                    call_id=call_id,
+                    extension_id=extension.pk,
+                    agent_id=extension.user_id,
+                    rang_at=rang_at,
+                    answered=answered,
+                    ring_seconds=seconds,
+                )
+            )
+    deferred.insert_each(rings)
 
 
 def _call_key(row: CdrRow) -> str:
@@ -153,6 +217,8 @@ class _Draft:
     disposition: str
     reason: str
     short_abandon_seconds: int
+    # (extension, rang at, answered, ring seconds) of each leg that rang one.
+    rings: list[tuple[str, datetime, bool, int]] = field(default_factory=list)
 
     @property
     def customer_number(self) -> str:
@@ -169,7 +235,8 @@ class _Draft:
             self.line = call.line
             if self.answered is None and call.answered_at is None:
                 self.disposition = call.disposition
-        self.ended = max(self.ended, call.ended_at)
+        if call.ended_at is not None:  # None: a call the events left going
+            self.ended = max(self.ended, call.ended_at)
         if call.answered_at is not None and (
             self.answered is None or call.answered_at < self.answered
         ):
@@ -190,6 +257,8 @@ class _Draft:
                 self.short_abandon_seconds
             ):
                 reason = MissedReason.SHORT_ABANDON
+            elif not is_open(self.started):
+                reason = MissedReason.OUT_OF_HOURS
         extension = extensions.get(self.extension)
         return {
             "direction": self.direction,
@@ -241,6 +310,16 @@ def _draft(pbx: Pbx, key: str, legs: list[CdrRow], extensions: dict[str, Extensi
         elif any(leg.lastapp.lower() in MENU_APPS for leg in legs):
             reason = MissedReason.ABANDONED_IN_MENU
     queues = [leg.lastdata.split(",")[0] for leg in legs if leg.lastapp.lower() == "queue"]
+    rings = []
+    if direction != Direction.OUTBOUND:
+        for leg in legs:
+            peer = _peer(leg.dstchannel)
+            if peer:
+                took = leg.disposition == "ANSWERED" and leg.answer is not None
+                rang = (
+                    (leg.answer if took and leg.answer else leg.end) - leg.start
+                ).total_seconds()
+                rings.append((peer, leg.start, took, max(int(rang), 0)))
     return _Draft(
         direction=direction,
         caller=_number(first.caller_number or first.src, extensions),
@@ -254,6 +333,7 @@ def _draft(pbx: Pbx, key: str, legs: list[CdrRow], extensions: dict[str, Extensi
         disposition=disposition,
         reason=reason,
         short_abandon_seconds=pbx.short_abandon_seconds,
+        rings=rings,
     )
 
 
@@ -299,6 +379,11 @@ def _extensions(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> dict[st
                 numbers.add(peer)
         if EXTENSION.match(row.src):
             numbers.add(row.src)
+    return _known_extensions(pbx, numbers, summary)
+
+
+def _known_extensions(pbx: Pbx, numbers: set[str], summary: ImportSummary) -> dict[str, Extension]:
+    """These extensions of the PBX, the new ones created unmapped."""
     known = {
         extension.number: extension
         for extension in Extension.objects.filter(pbx=pbx, number__in=numbers).select_related(
@@ -325,3 +410,440 @@ def _contacts(numbers: list[str]) -> dict[str, int]:
         return {}
     rows = ContactIdentity.objects.filter(Among("value", wanted), kind=IdentityKind.PHONE)
     return dict(rows.values_list("value", "contact_id"))
+
+
+# --- Calls into the queue -------------------------------------------------
+
+# A caller who rings again within this time joins the callback already open.
+CALLBACK_WINDOW = timedelta(hours=1)
+
+
+def describe_call(call: Call) -> str:
+    """One paragraph on the call, for the conversation it opens."""
+    number = format_phone(call.customer_number) if call.customer_number.startswith("+") else ""
+    values = {
+        "number": number or call.customer_number or _("a withheld number"),
+        "line": call.line or "—",
+        "at": timezone.localtime(call.started_at).strftime("%Y-%m-%d %H:%M"),
+        "agent": str(call.agent) if call.agent else _("nobody"),
+        "wait": call.wait_seconds,
+        "reason": call.get_missed_reason_display() if call.missed_reason else "—",
+    }
+    if call.direction == Direction.OUTBOUND:
+        return _("Call to %(number)s at %(at)s by %(agent)s.") % values
+    if call.disposition == Disposition.ANSWERED or call.answered_at is not None:
+        return (
+            _(
+                "Call from %(number)s on the line %(line)s at %(at)s,"
+                " answered by %(agent)s after %(wait)s s."
+            )
+            % values
+        )
+    return _("Missed call from %(number)s on the line %(line)s at %(at)s (%(reason)s).") % values
+
+
+def do_file_call(call: Call) -> Ticket | None:
+    """Put a call into the queue, once: an answered inbound call opens or
+    joins the caller's phone conversation; a missed one in business hours
+    opens (or joins, within the hour) an urgent callback conversation; a call
+    back to that number links to it, and when answered, marks it done.
+    Internal calls, short abandons, calls out of hours and withheld numbers
+    open nothing. Answers the conversation the call is now part of."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().select_related("agent", "contact").get(pk=call.pk)
+        if call.ticket_id is not None and not _returns_callback(call):
+            return call.ticket
+        number = call.customer_number
+        if call.direction == Direction.INTERNAL or not number.startswith("+"):
+            return None
+        if call.direction == Direction.OUTBOUND:
+            return _file_outbound(call)
+        if call.answered_at is not None:
+            return _file_answered(call)
+        if call.ended_at is None or call.missed_reason in ("", *QUIET_REASONS):
+            return None  # still ringing, or nobody to ring back
+        return _file_missed(call)
+
+
+# Missed calls that ask for no callback.
+QUIET_REASONS = (MissedReason.SHORT_ABANDON, MissedReason.OUT_OF_HOURS)
+
+
+def _returns_callback(call: Call) -> bool:
+    """A call back linked while it rang, now answered: its callback is to be done."""
+    return (
+        call.direction == Direction.OUTBOUND
+        and call.answered_at is not None
+        and Callback.objects.filter(ticket=call.ticket_id, done_at__isnull=True).exists()
+    )
+
+
+def _requester(call: Call) -> Contact:
+    if call.contact is not None:
+        return call.contact
+    contact = find_or_create_contact_by_phone(call.customer_number, name=call.caller_name)
+    call.contact = contact
+    return contact
+
+
+def _link(call: Call, ticket: Ticket) -> Ticket:
+    call.ticket = ticket
+    call.updated_at = timezone.now()
+    call.save(update_fields=["ticket", "contact", "updated_at"])
+    announce(ticket)
+    return ticket
+
+
+def _file_outbound(call: Call) -> Ticket | None:
+    callback = (
+        Callback.objects.select_for_update()
+        .filter(number=call.callee, done_at__isnull=True, created_at__lte=call.started_at)
+        .select_related("ticket")
+        .order_by("created_at")
+        .first()
+    )
+    if callback is not None:
+        if call.answered_at is not None:
+            callback.done_at = call.answered_at
+            callback.done_by = call
+            callback.save(update_fields=["done_at", "done_by"])
+        return _link(call, callback.ticket)
+    requester = call.contact
+    if requester is None:
+        return None
+    ongoing = _ongoing_phone_conversation(requester)
+    return _link(call, ongoing) if ongoing is not None else None
+
+
+def _ongoing_phone_conversation(contact: Contact) -> Ticket | None:
+    return (
+        Ticket.objects.filter(requester=contact, channel=Channel.PHONE, status__in=ACTIVE_STATUSES)
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def _file_answered(call: Call) -> Ticket:
+    requester = _requester(call)
+    callback = (
+        Callback.objects.select_for_update()
+        .filter(number=call.caller, done_at__isnull=True)
+        .select_related("ticket")
+        .first()
+    )
+    if callback is not None:
+        # The client got through on their own: nobody needs to ring back.
+        callback.done_at = call.answered_at
+        callback.done_by = call
+        callback.save(update_fields=["done_at", "done_by"])
+        return _link(call, _reopen(callback.ticket))
+    ongoing = _ongoing_phone_conversation(requester)
+    if ongoing is not None:
+        return _link(call, _reopen(ongoing))
+    agent = (
+        call.agent if call.agent is not None and has_perm(call.agent, Perm.WORK_TICKETS) else None
+    )
+    name = requester.name or format_phone(call.caller)
+    ticket = do_create_ticket(
+        subject=_("Call from %(name)s") % {"name": name},
+        body=describe_call(call),
+        requester=requester,
+        channel=Channel.PHONE,
+        assignee=agent,
+        actor=agent,
+        created_at=call.answered_at,
+    )
+    return _link(call, ticket)
+
+
+def _reopen(ticket: Ticket) -> Ticket:
+    if ticket.status in (Status.PENDING, Status.ON_HOLD):
+        do_change_status(ticket, Status.OPEN, actor=None)
+    return ticket
+
+
+def _file_missed(call: Call) -> Ticket:
+    requester = _requester(call)
+    callback = (
+        Callback.objects.select_for_update()
+        .filter(
+            number=call.caller,
+            done_at__isnull=True,
+            created_at__gt=call.started_at - CALLBACK_WINDOW,
+            created_at__lte=call.started_at + CALLBACK_WINDOW,
+        )
+        .select_related("ticket")
+        .first()
+    )
+    if callback is not None and not callback.ticket.is_closed:
+        callback.missed_calls += 1
+        callback.save(update_fields=["missed_calls"])
+        return _link(call, _reopen(callback.ticket))
+    due = add_business_minutes(call.started_at, settings.CALLBACK_DUE_MINUTES)
+    body = "\n\n".join(
+        [
+            describe_call(call),
+            _("Call back by %(due)s.")
+            % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+        ]
+    )
+    ticket = do_create_ticket(
+        subject=_("Call back %(name)s") % {"name": requester.name or format_phone(call.caller)},
+        body=body,
+        requester=requester,
+        channel=Channel.PHONE,
+        priority=Priority.URGENT,
+        tags=["callback"],
+        created_at=call.ended_at,
+    )
+    Callback.objects.create(
+        ticket=ticket, number=call.caller, due_at=due, created_at=call.started_at
+    )
+    return _link(call, ticket)
+
+
+def file_recent_calls(pbx: Pbx, since: datetime) -> int:
+    """File the PBX's calls since that moment that are in no conversation
+    yet (what a CDR import brings of today); answers how many it filed."""
+    filed = 0
+    pending = Call.objects.filter(
+        pbx=pbx, started_at__gte=since, ticket__isnull=True, ended_at__isnull=False
+    ).exclude(direction=Direction.INTERNAL)
+    for call in pending.order_by("started_at", "pk").iterator():
+        if do_file_call(call) is not None:
+            filed += 1
+    return filed
+
+
+# --- Live events ----------------------------------------------------------
+
+
+class EventRejected(Exception):
+    """An event body that is no event: stored, marked with why, not applied."""
+
+    def __init__(self, event: PbxEvent, detail: list[dict[str, Any]]) -> None:
+        super().__init__(str(detail))
+        self.event = event
+        self.detail = detail
+
+
+def do_receive_pbx_event(pbx: Pbx, raw: bytes) -> tuple[PbxEvent, Call]:
+    """Store the body as it came, then apply it to its call. A body that is
+    no event stays stored with the reason (EventRejected); one that is
+    applied is marked processed."""
+    text = raw.decode("utf-8", errors="replace")
+    stored = PbxEvent.objects.create(pbx=pbx, body=text)  # committed before anything reads it
+    try:
+        event = PbxEventIn.model_validate_json(raw)
+    except PydanticValidationError as error:
+        problems = [
+            {
+                "loc": ["body", *map(str, problem["loc"])],
+                "msg": problem["msg"],
+                "type": problem["type"],
+            }
+            for problem in error.errors(include_url=False, include_context=False)
+        ]
+        stored.error = "; ".join(f"{'.'.join(p['loc'][1:])}: {p['msg']}" for p in problems)[:2000]
+        stored.save(update_fields=["error"])
+        raise EventRejected(stored, problems) from None
+    stored.call_id = event.call_id
+    stored.kind = event.event.value
+    stored.occurred_at = event.at
+    stored.save(update_fields=["call_id", "kind", "occurred_at"])
+    call = apply_pbx_events(pbx, event.call_id)
+    PbxEvent.objects.filter(pk=stored.pk).update(processed_at=timezone.now())
+    return stored, call
+
+
+def apply_pbx_events(pbx: Pbx, call_id: str) -> Call:
+    """Rebuild the call from all its stored events, then file it (an
+    answered call joins the queue at once, while it is still going)."""
+    with transaction.atomic():
+        call = _locked_call(pbx, call_id)
+        bodies = PbxEvent.objects.filter(pbx=pbx, call_id=call_id).exclude(kind="")
+        events = [
+            PbxEventIn.model_validate_json(body) for body in bodies.values_list("body", flat=True)
+        ]
+        state = fold(events)
+        extensions = _event_extensions(pbx, state)
+        _apply_state(pbx, call, state, extensions)
+        call.save()
+        _replace_rings(call, state, extensions)
+    do_file_call(call)
+    call.refresh_from_db()
+    return call
+
+
+def _locked_call(pbx: Pbx, call_id: str) -> Call:
+    call = Call.objects.select_for_update().filter(pbx=pbx, unique_id=call_id).first()
+    if call is not None:
+        return call
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            return Call.objects.create(
+                pbx=pbx,
+                unique_id=call_id,
+                source=CallSource.EVENTS,
+                direction=Direction.INBOUND,
+                disposition=Disposition.IN_PROGRESS,
+                started_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:  # the call's other event, a moment sooner
+        return Call.objects.select_for_update().get(pbx=pbx, unique_id=call_id)
+
+
+def _event_extensions(pbx: Pbx, state: CallState) -> dict[str, Extension]:
+    numbers = {number for number, _at in state.rings}
+    if state.answered_by:
+        numbers.add(state.answered_by)
+    for number in (state.caller, state.callee):
+        if EXTENSION.match(number):
+            numbers.add(number)
+    summary = ImportSummary()
+    return _known_extensions(pbx, numbers, summary)
+
+
+def _apply_state(pbx: Pbx, call: Call, state: CallState, extensions: dict[str, Extension]) -> None:
+    from_extension = _is_extension(state.caller, extensions)
+    to_extension = _is_extension(state.callee, extensions)
+    if state.direction:
+        direction = state.direction
+    elif from_extension and to_extension:
+        direction = Direction.INTERNAL
+    elif from_extension:
+        direction = Direction.OUTBOUND
+    else:
+        direction = Direction.INBOUND
+    call.direction = direction
+    call.caller = _number(state.caller, extensions)
+    call.callee = _number(state.callee, extensions)
+    call.caller_name = state.caller_name
+    call.line = state.line
+    call.started_at = state.started_at
+    call.answered_at = state.answered_at
+    call.ended_at = state.ended_at
+    if state.recording_url:
+        call.recording_url = state.recording_url
+    number = state.caller if direction == Direction.OUTBOUND else state.answered_by
+    extension = extensions.get(number) if number else None
+    call.extension = extension
+    call.agent_id = extension.user_id if extension else None
+    until = state.answered_at or state.ended_at
+    call.wait_seconds = max(int((until - state.started_at).total_seconds()), 0) if until else 0
+    call.talk_seconds = (
+        max(int((state.ended_at - state.answered_at).total_seconds()), 0)
+        if state.answered_at and state.ended_at
+        else 0
+    )
+    call.missed_reason = ""
+    if state.answered_at is not None:
+        call.disposition = Disposition.ANSWERED
+    elif state.ended_at is None:
+        call.disposition = Disposition.IN_PROGRESS
+    else:
+        call.disposition = {
+            EndReason.BUSY: Disposition.BUSY,
+            EndReason.FAILED: Disposition.FAILED,
+        }.get(state.reason, Disposition.MISSED)  # type: ignore[arg-type]
+        if direction == Direction.INBOUND:
+            call.missed_reason = _missed_reason(pbx, call, state)
+    if call.contact_id is None:
+        call.contact_id = _contacts([call.customer_number]).get(call.customer_number)
+    call.updated_at = timezone.now()
+
+
+def _missed_reason(pbx: Pbx, call: Call, state: CallState) -> str:
+    if call.disposition == Disposition.MISSED and call.wait_seconds < pbx.short_abandon_seconds:
+        return MissedReason.SHORT_ABANDON
+    if not is_open(call.started_at):
+        return MissedReason.OUT_OF_HOURS
+    if state.rings:
+        return MissedReason.NOT_ANSWERED
+    if state.reason == EndReason.MENU:
+        return MissedReason.ABANDONED_IN_MENU
+    return MissedReason.NO_AGENT
+
+
+def _replace_rings(call: Call, state: CallState, extensions: dict[str, Extension]) -> None:
+    rings = list(state.rings)
+    if state.answered_by and not any(number == state.answered_by for number, _at in rings):
+        # Answered without a ringing event: it rang from the start.
+        rings.append((state.answered_by, state.started_at))
+    Ring.objects.filter(call=call).delete()
+    built = []
+    for number, rang_at in rings:
+        extension = extensions[number]
+        took = number == state.answered_by and state.answered_at is not None
+        until = state.answered_at if took else state.ended_at
+        built.append(
+            Ring(
+                call=call,
+                extension=extension,
+                agent_id=extension.user_id,
+                rang_at=rang_at,
+                answered=took,
+                ring_seconds=max(int((until - rang_at).total_seconds()), 0) if until else 0,
+            )
+        )
+    Ring.objects.bulk_create(built, ignore_conflicts=True)
+
+
+# --- Agents' work on calls ------------------------------------------------
+
+
+def do_add_call_summary(call: Call, *, body: str, author: Any) -> Ticket:
+    """The agent's summary of a call, during or after it: an internal note
+    in the call's conversation (opened now, for a call that has none)."""
+    if not body.strip():
+        raise ValidationError({"body": [_("Write what the call was about.")]})
+    with transaction.atomic():
+        ticket = call.ticket
+        if ticket is None:
+            if not call.customer_number.startswith("+"):
+                raise ValidationError(
+                    {"body": [_("This call has no number to keep a conversation for.")]}
+                )
+            requester = _requester(call)
+            # Opened by what the call was; the summary is the agent's note in it.
+            ticket = do_create_ticket(
+                subject=_("Call with %(name)s") % {"name": requester.name},
+                body=describe_call(call),
+                requester=requester,
+                channel=Channel.PHONE,
+                actor=author,
+                from_customer=False,
+                assignee=author if has_perm(author, Perm.WORK_TICKETS) else None,
+                created_at=call.started_at,
+            )
+            _link(call, ticket)
+        elif ticket.is_closed:
+            raise Conflict(
+                _("%(reference)s is closed.") % {"reference": ticket.reference}, field="body"
+            )
+        do_add_reply(ticket, body=body, public=False, author_user=author, channel=Channel.PHONE)
+    return ticket
+
+
+def do_issue_pbx_token(pbx: Pbx) -> str:
+    """A new token for the PBX's events; the one before stops working. The
+    token is answered once: only its digest is kept."""
+    raw = new_raw_token()
+    pbx.token_digest = token_digest(raw)
+    pbx.save(update_fields=["token_digest"])
+    return raw
+
+
+def do_store_recording(call: Call, file: File) -> None:
+    """Keep the call's recording here (it replaces one stored before)."""
+    previous = call.recording.name if call.recording else ""
+    name = f"{call.pk}{Path(file.name or '').suffix.lower()}"
+    with transaction.atomic():
+        call.recording.save(name, file, save=False)
+        call.updated_at = timezone.now()
+        call.save(update_fields=["recording", "updated_at"])
+    if previous and previous != call.recording.name:
+        call.recording.storage.delete(previous)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from carebase.crm.models import Contact
+from carebase.tickets.models import Ticket
 
 
 class Pbx(models.Model):
@@ -26,6 +27,9 @@ class Pbx(models.Model):
     # A call abandoned sooner than this is a short abandon, not a missed call
     # anybody must return (a wrong number, a caller who changed their mind).
     short_abandon_seconds = models.PositiveIntegerField(_("short abandon (seconds)"), default=5)
+    # The digest of the token the PBX (or its forwarder) sends its events
+    # with; the token itself is shown once, when it is made.
+    token_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -77,10 +81,12 @@ class Disposition(models.TextChoices):
     MISSED = "missed", _("Missed")
     BUSY = "busy", _("Busy")
     FAILED = "failed", pgettext_lazy("call", "Failed")
+    IN_PROGRESS = "in_progress", _("In progress")
 
 
 class MissedReason(models.TextChoices):
     SHORT_ABANDON = "short_abandon", _("Short abandon")
+    OUT_OF_HOURS = "out_of_hours", _("Out of business hours")
     NO_AGENT = "no_agent", _("No agent available")
     NOT_ANSWERED = "not_answered", _("Agents did not answer")
     ABANDONED_IN_MENU = "abandoned_in_menu", _("Abandoned in the menu")
@@ -121,14 +127,26 @@ class Call(models.Model):
     )
     started_at = models.DateTimeField(_("started"))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    ended_at = models.DateTimeField(_("ended"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)  # None: still going
     wait_seconds = models.PositiveIntegerField(_("wait (seconds)"), default=0)
     talk_seconds = models.PositiveIntegerField(_("talk (seconds)"), default=0)
-    disposition = models.CharField(_("disposition"), max_length=10, choices=Disposition.choices)
+    disposition = models.CharField(_("disposition"), max_length=12, choices=Disposition.choices)
     missed_reason = models.CharField(
         _("missed because"), max_length=20, choices=MissedReason.choices, blank=True
     )
     source = models.CharField(max_length=10, choices=CallSource.choices)
+    # The conversation the call is part of: the phone conversation it opened
+    # or joined, or the callback conversation of a missed call.
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("conversation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    recording_url = models.URLField(_("recording URL"), max_length=500, blank=True)
+    recording = models.FileField(_("recording"), upload_to="recordings/%Y/%m/", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -142,7 +160,93 @@ class Call(models.Model):
         indexes = [
             models.Index(fields=["agent", "started_at"], name="call_agent_started"),
             models.Index(fields=["started_at"], name="call_started"),
+            models.Index(fields=["caller", "started_at"], name="call_caller_started"),
         ]
 
     def __str__(self) -> str:
         return f"{self.caller} → {self.callee}"
+
+    @property
+    def customer_number(self) -> str:
+        return self.callee if self.direction == Direction.OUTBOUND else self.caller
+
+    @property
+    def has_recording(self) -> bool:
+        return bool(self.recording or self.recording_url)
+
+
+class Ring(models.Model):
+    """An extension the call rang, and whether its agent took it: what says
+    who answers and who lets the phone ring."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="rings")
+    extension = models.ForeignKey(Extension, on_delete=models.CASCADE, related_name="rings")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rang_at = models.DateTimeField()
+    answered = models.BooleanField(default=False)
+    ring_seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rang_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "extension", "rang_at"], name="ring_once_per_call"
+            )
+        ]
+        indexes = [models.Index(fields=["agent", "rang_at"], name="ring_agent_rang")]
+
+    def __str__(self) -> str:
+        return f"{self.extension_id} {self.rang_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Callback(models.Model):
+    """A caller to ring back: the urgent conversation that missed calls from
+    one number open (one an hour, however often they ring), due within the
+    business minutes of CALLBACK_DUE_MINUTES, done by an answered call back."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="callback")
+    number = models.CharField(_("number"), max_length=80)
+    due_at = models.DateTimeField(_("call back by"))
+    missed_calls = models.PositiveIntegerField(_("missed calls"), default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(_("called back"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["number", "created_at"], name="callback_number_created")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def overdue(self) -> bool:
+        return self.done_at is None and self.due_at < timezone.now()
+
+
+class PbxEvent(models.Model):
+    """A call event as the PBX sent it, stored before anything reads it:
+    a call's record is rebuilt from all its events, in their own order, so
+    events that arrive late or twice change nothing twice."""
+
+    pbx = models.ForeignKey(Pbx, on_delete=models.CASCADE, related_name="events")
+    call_id = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=30, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    body = models.TextField()
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["pbx", "call_id"], name="pbxevent_call")]
+
+    def __str__(self) -> str:
+        return f"{self.kind or '?'} {self.call_id}"

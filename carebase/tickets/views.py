@@ -31,7 +31,7 @@ from carebase.core.navigation import Panel
 from carebase.core.search import Among
 from carebase.crm.actions import find_or_create_contact_by_email
 from carebase.crm.models import Organization, name_key
-from carebase.tickets import channels
+from carebase.tickets import channels, timeline
 from carebase.tickets.access import (
     access_ticket,
     access_view_to_delete,
@@ -460,11 +460,12 @@ class TimelineItem:
     new: str = ""
     delivery: channels.Delivery | None = None  # how far an outgoing reply got
     original: str = ""  # where the message as received can be seen
+    entry: timeline.Entry | None = None  # another app's (a call)
 
 
-def _timeline(ticket: Ticket) -> list[TimelineItem]:
-    """Messages and changes as one list in time order; the reply/note events are
-    shown by their messages."""
+def _timeline(ticket: Ticket, user: Any) -> list[TimelineItem]:
+    """Messages, changes and other apps' entries (calls) as one list in time
+    order; the reply/note events are shown by their messages."""
     messages = list(
         ticket.messages.select_related("author_user", "author_contact").prefetch_related(
             "attachments"
@@ -532,7 +533,8 @@ def _timeline(ticket: Ticket) -> list[TimelineItem]:
                 new=show(event, event.new_value),
             )
         )
-    return sorted(items, key=lambda item: (item.at, 0 if item.message else 1))
+    items += [TimelineItem(at=entry.at, entry=entry) for entry in timeline.entries(ticket, user)]
+    return sorted(items, key=lambda item: (item.at, 0 if item.entry or item.message else 1))
 
 
 def _ticket_page(
@@ -551,7 +553,7 @@ def _ticket_page(
     )
     context = {
         "ticket": ticket,
-        "timeline": _timeline(ticket),
+        "timeline": _timeline(ticket, request.user),
         "reply_form": reply_form or ReplyForm(),
         "fields_form": fields_form or TicketFieldsForm(ticket=ticket),
         "other_tickets": others,

@@ -5,10 +5,12 @@ nothing, and on a longer one adds what is new."""
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from carebase.telephony.actions import ImportSummary, do_import_cdr
 from carebase.telephony.cdr import read_asterisk_csv
@@ -27,6 +29,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--pbx", help="The PBX the records come from (needed when there are several)."
         )
+        parser.add_argument(
+            "--file-recent",
+            type=int,
+            default=24,
+            metavar="HOURS",
+            help="Put the calls of the last HOURS into conversations and callbacks"
+            " (default 24; 0: none, the file is history).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         pbx = _pbx(options["pbx"])
@@ -40,7 +50,13 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {options['file']}: {error.strerror}.") from None
         try:
-            summary = do_import_cdr(pbx, read_asterisk_csv(lines, tz=zone), progress=self._progress)
+            hours = options["file_recent"]
+            if hours < 0:
+                raise CommandError("--file-recent takes a number of hours, 0 or more.")
+            since = timezone.now() - timedelta(hours=hours) if hours else None
+            summary = do_import_cdr(
+                pbx, read_asterisk_csv(lines, tz=zone), progress=self._progress, file_since=since
+            )
         finally:
             if lines is not sys.stdin:
                 lines.close()
@@ -53,6 +69,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  line {problem.line}: {problem.reason}")
         if len(summary.skipped) > SHOWN_PROBLEMS:
             self.stdout.write(f"  ... and {len(summary.skipped) - SHOWN_PROBLEMS} more.")
+        if summary.filed:
+            self.stdout.write(f"{summary.filed} recent calls put into conversations.")
         if summary.new_extensions:
             self.stdout.write(
                 "New extensions, to map to agents: " + ", ".join(summary.new_extensions)

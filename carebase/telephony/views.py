@@ -1,0 +1,171 @@
+"""The call log, a call's page with its recording, and the agent call report."""
+
+from __future__ import annotations
+
+import mimetypes
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carebase.accounts.http import AuthenticatedRequest
+from carebase.accounts.models import User
+from carebase.core.access import Perm, has_perm, require_perm
+from carebase.core.errors import Conflict, show_errors
+from carebase.telephony.access import access_call, calls_for, can_hear, sees_every_agent
+from carebase.telephony.actions import do_add_call_summary
+from carebase.telephony.forms import CallFilterForm, PeriodForm, SummaryForm
+from carebase.telephony.models import Call, Callback, Direction, MissedReason
+from carebase.telephony.report import agent_report
+
+PAGE = 50
+
+
+def _agents() -> QuerySet[User]:
+    return (
+        User.objects.filter(is_active=True, calls__isnull=False)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+@login_required
+def call_list(request: AuthenticatedRequest) -> HttpResponse:
+    require_perm(request.user, Perm.VIEW_CALLS)
+    form = CallFilterForm(request.GET or None, agents=_agents())
+    calls = calls_for(request.user).select_related("agent", "contact", "ticket")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["agent"]:
+            calls = calls.filter(agent=data["agent"])
+        for name in ("direction", "disposition", "line"):
+            if data[name]:
+                calls = calls.filter(**{name: data[name]})
+        zone = timezone.get_current_timezone()
+        if data["since"]:
+            calls = calls.filter(started_at__gte=datetime.combine(data["since"], time.min, zone))
+        if data["until"]:
+            end = datetime.combine(data["until"] + timedelta(days=1), time.min, zone)
+            calls = calls.filter(started_at__lt=end)
+    elif form.is_bound:
+        calls = calls.none()
+    # Newest first, a page at a time without counting millions of rows.
+    page = max(int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1, 1)
+    rows = list(calls.order_by("-started_at", "-id")[(page - 1) * PAGE : page * PAGE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    callbacks = (
+        Callback.objects.filter(done_at__isnull=True, ticket__status__in=["new", "open"])
+        .select_related("ticket", "ticket__requester")
+        .order_by("due_at")[:20]
+    )
+    context = {
+        "form": form,
+        "calls": rows[:PAGE],
+        "page": page,
+        "has_next": len(rows) > PAGE,
+        "query": query.urlencode(),
+        "callbacks": callbacks,
+        "now": timezone.now(),
+    }
+    return render(request, "telephony/call_list.html", context)
+
+
+def _call_page(
+    request: AuthenticatedRequest, call: Call, *, form: SummaryForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "call": call,
+        "rings": call.rings.select_related("agent", "extension"),
+        "can_hear": can_hear(request.user, call),
+        "can_work": has_perm(request.user, Perm.WORK_TICKETS),
+        "summary_form": form or SummaryForm(),
+    }
+    return render(request, "telephony/call_detail.html", context, status=status)
+
+
+@login_required
+def call_detail(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
+    return _call_page(request, access_call(request.user, call_id))
+
+
+@login_required
+@require_POST
+def call_summary(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
+    call = access_call(request.user, call_id)
+    require_perm(request.user, Perm.WORK_TICKETS)
+    form = SummaryForm(request.POST)
+    if form.is_valid():
+        try:
+            ticket = do_add_call_summary(call, body=form.cleaned_data["body"], author=request.user)
+        except (ValidationError, Conflict) as error:
+            show_errors(form, error)
+        else:
+            messages.success(
+                request, _("Summary added to %(reference)s.") % {"reference": ticket.reference}
+            )
+            back = request.POST.get("next", "")
+            if back == "ticket":
+                return redirect("tickets:ticket_detail", ticket.pk)
+            return redirect("telephony:call_detail", call.pk)
+    return _call_page(request, call, form=form, status=422)
+
+
+@login_required
+def recording(request: AuthenticatedRequest, call_id: int) -> HttpResponseBase:
+    """The recording, for whom may hear it (404 for anyone else): the file
+    stored here, played inline as audio; or the PBX's address for it."""
+    call = access_call(request.user, call_id)
+    if not call.has_recording or not can_hear(request.user, call):
+        raise Http404
+    if not call.recording:
+        return HttpResponseRedirect(call.recording_url)
+    guessed = mimetypes.guess_type(call.recording.name or "")[0] or ""
+    content_type = guessed if guessed.startswith("audio/") else "application/octet-stream"
+    response = FileResponse(call.recording.open("rb"), content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def call_report(request: AuthenticatedRequest) -> HttpResponse:
+    require_perm(request.user, Perm.VIEW_CALLS)
+    form = PeriodForm(request.GET or None)
+    since, until = form.period()
+    everyone = sees_every_agent(request.user)
+    agents = None if everyone else User.objects.filter(pk=request.user.pk)
+    lines = agent_report(since, until, agents)
+    totals = calls_for(request.user).filter(started_at__gte=since, started_at__lt=until)
+    context = {
+        "form": form,
+        "lines": lines,
+        "everyone": everyone,
+        "since": since,
+        "until": until - timedelta(days=1),
+        "missed_by_reason": _missed_by_reason(totals) if everyone else [],
+    }
+    return render(request, "telephony/call_report.html", context)
+
+
+def _missed_by_reason(calls: QuerySet[Call]) -> list[tuple[str, int]]:
+    rows = (
+        calls.filter(direction=Direction.INBOUND, answered_at__isnull=True)
+        .exclude(missed_reason="")
+        .values("missed_reason")
+        .annotate(count=Count("pk"))
+        .order_by("-count")
+    )
+    labels = dict(MissedReason.choices)
+    return [
+        (str(labels.get(row["missed_reason"], row["missed_reason"])), row["count"]) for row in rows
+    ]
