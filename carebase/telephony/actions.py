@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
@@ -544,9 +544,11 @@ def _file_answered(call: Call) -> Ticket:
         call.agent if call.agent is not None and has_perm(call.agent, Perm.WORK_TICKETS) else None
     )
     name = requester.name or format_phone(call.caller)
+    with translation.override(requester.language):  # written in the client's language
+        subject, body = _("Call from %(name)s") % {"name": name}, describe_call(call)
     ticket = do_create_ticket(
-        subject=_("Call from %(name)s") % {"name": name},
-        body=describe_call(call),
+        subject=subject,
+        body=body,
         requester=requester,
         channel=Channel.PHONE,
         assignee=agent,
@@ -580,15 +582,17 @@ def _file_missed(call: Call) -> Ticket:
         callback.save(update_fields=["missed_calls"])
         return _link(call, _reopen(callback.ticket))
     due = add_business_minutes(call.started_at, settings.CALLBACK_DUE_MINUTES)
-    body = "\n\n".join(
-        [
-            describe_call(call),
-            _("Call back by %(due)s.")
-            % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
-        ]
-    )
+    with translation.override(requester.language):
+        body = "\n\n".join(
+            [
+                describe_call(call),
+                _("Call back by %(due)s.")
+                % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+            ]
+        )
+        subject = _("Call back %(name)s") % {"name": requester.name or format_phone(call.caller)}
     ticket = do_create_ticket(
-        subject=_("Call back %(name)s") % {"name": requester.name or format_phone(call.caller)},
+        subject=subject,
         body=body,
         requester=requester,
         channel=Channel.PHONE,
@@ -809,9 +813,12 @@ def do_add_call_summary(call: Call, *, body: str, author: Any) -> Ticket:
                 )
             requester = _requester(call)
             # Opened by what the call was; the summary is the agent's note in it.
+            with translation.override(requester.language):
+                subject = _("Call with %(name)s") % {"name": requester.name}
+                opening = describe_call(call)
             ticket = do_create_ticket(
-                subject=_("Call with %(name)s") % {"name": requester.name},
-                body=describe_call(call),
+                subject=subject,
+                body=opening,
                 requester=requester,
                 channel=Channel.PHONE,
                 actor=author,

@@ -30,7 +30,7 @@ def test_an_agent_sees_a_missed_call_to_return_and_writes_its_summary(signed_in)
     call_command("pbx_token", "centrala", stdout=out, stderr=StringIO())
     token = out.getvalue().strip()
     Extension.objects.create(pbx=Pbx.objects.get(name="centrala"), number="100", user=agent)
-    do_create_contact(actor=None, name="Anna Nowak", phones=["+48601234567"])
+    do_create_contact(actor=None, name="Anna Nowak", phones=["+48601234567"], language="en")
     # Monday 30 November 2026, 10:00 in Warsaw: the desk is open.
     common = {"call_id": "1764493200.7", "from": "+48601234567", "to": "+48221000000"}
     post_event(token, event="started", at="2026-11-30T10:00:00+01:00", line="support", **common)

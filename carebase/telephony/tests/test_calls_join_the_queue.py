@@ -73,7 +73,7 @@ def phone(agent):
 
 
 def test_an_answered_call_opens_a_phone_conversation_for_its_agent(phone, agent):
-    anna = do_create_contact(actor=None, name="Anna Nowak", phones=["+48601234567"])
+    anna = do_create_contact(actor=None, name="Anna Nowak", phones=["+48601234567"], language="en")
     result = phone.inbound("10:00", answered_after=12, lasts=200)
     ticket = Ticket.objects.get(pk=result["ticket"])
     assert (ticket.channel, ticket.requester, ticket.assignee, ticket.status) == (
@@ -84,6 +84,14 @@ def test_an_answered_call_opens_a_phone_conversation_for_its_agent(phone, agent)
     page = client_for(agent).get(f"/tickets/{ticket.pk}/")
     assert page.status_code == 200
     assert f'id="call-{result["call"]}"' in page.content.decode()
+
+
+def test_what_the_conversation_says_of_the_call_is_in_the_clients_language(phone):
+    do_create_contact(actor=None, name="Jan Kowalski", phones=["+48601234567"], language="pl")
+    ticket = Ticket.objects.get(pk=phone.inbound("10:00")["ticket"])
+    assert ticket.subject == "Oddzwonić: Jan Kowalski"
+    assert "Nieodebrane połączenie od 601 234 567" in ticket.messages.get().body_text
+    assert "Oddzwonić do 2026-11-30 10:30." in ticket.messages.get().body_text
 
 
 def test_a_call_while_the_conversation_is_open_joins_it(phone):
