@@ -137,24 +137,38 @@ def update_each(objects: Sequence[Model], fields: list[str]) -> None:
         cursor.executemany(sql, rows)
 
 
-def insert_each(objects: Sequence[Model]) -> None:
-    """Insert many new rows of one model whose ids nobody needs back: COPY
-    on PostgreSQL (some times faster than INSERT for thousands of rows, which
-    an import of a million writes), bulk_create elsewhere."""
-    if not objects:
-        return
-    model = type(objects[0])
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objects)
-        return
+def insert_rows(
+    model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert many new rows of one model, given as tuples of these fields'
+    database values (aware datetimes; ids for foreign keys, by attname), and
+    answer their ids in order. On PostgreSQL the ids are drawn from the
+    table's sequence and the rows sent by COPY: no model instance is built,
+    which an import of a million rows would spend most of its time on."""
+    if not rows:
+        return []
     meta = model._meta
-    columns = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = [_concrete(meta, name) for name in names]
+    if connection.vendor != "postgresql":
+        objects = [
+            model(**{str(field.attname): value for field, value in zip(columns, row, strict=True)})
+            for row in rows
+        ]
+        model._default_manager.bulk_create(objects)
+        return [obj.pk for obj in objects]
     quote = connection.ops.quote_name
-    names = ", ".join(quote(str(field.column)) for field in columns)
-    copy_sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
-        for row in objects:
-            copy.write_row(_values(row, columns))
+    key = str(meta.pk.column)
+    names_sql = ", ".join(quote(str(field.column)) for field in [meta.pk, *columns])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, key, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.copy(f"COPY {quote(meta.db_table)} ({names_sql}) FROM STDIN") as copy:
+            for new_id, row in zip(ids, rows, strict=True):
+                copy.write_row((new_id, *row))
+    return ids
 
 
 # Fields whose Python values psycopg writes as they are: Django's preparation

@@ -80,6 +80,17 @@ CALL_FIELDS = [
 ]
 
 
+# A new call's columns as _import_chunk writes them: its keys and empty
+# links, then what _Draft.values answers, in that order.
+NEW_CALL_COLUMNS = [
+    "pbx_id", "unique_id", "source", "created_at", "updated_at", "ticket_id", "recording_url",
+    "recording", "direction", "caller", "caller_name", "callee", "line", "extension_id",
+    "agent_id", "contact_id", "started_at", "answered_at", "ended_at", "wait_seconds",
+    "talk_seconds", "disposition", "missed_reason",
+]  # fmt: skip
+RING_COLUMNS = ["call_id", "extension_id", "agent_id", "rang_at", "answered", "ring_seconds"]
+
+
 @dataclass
 class ImportSummary:
     imported: int = 0
@@ -129,22 +140,17 @@ def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
     stored = Call.objects.filter(Among("unique_id", drafts), pbx=pbx).select_related("extension")
     existing = {call.unique_id: call for call in stored}
     now = timezone.now()
-    new, changed = [], []
+    new_keys: list[str] = []
+    new_rows: list[tuple[Any, ...]] = []
+    changed = []
     for key, draft in drafts.items():
         call = existing.get(key)
         if call is not None:
             draft.merge(call)
         values = draft.values(extensions, contacts)
         if call is None:
-            call = Call(
-                pbx=pbx,
-                unique_id=key,
-                source=CallSource.CDR,
-                created_at=now,
-                updated_at=now,
-                **values,
-            )
-            new.append(call)
+            new_keys.append(key)
+            new_rows.append((pbx.pk, key, CallSource.CDR, now, now, None, "", "", *values.values()))
             continue
         if all(getattr(call, name) == value for name, value in values.items()):
             summary.unchanged += 1
@@ -153,25 +159,24 @@ def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
             setattr(call, name, value)
         call.updated_at = now
         changed.append(call)
-    deferred.insert_each(new)
+    ids = dict(zip(new_keys, deferred.insert_rows(Call, NEW_CALL_COLUMNS, new_rows), strict=True))
     deferred.update_each(changed, CALL_FIELDS)
-    summary.imported += len(new)
+    summary.imported += len(new_rows)
     summary.updated += len(changed)
-    _store_rings(pbx, drafts, existing, extensions)
+    ids.update((key, call.pk) for key, call in existing.items())
+    _store_rings(drafts, ids, existing, extensions)
 
 
 def _store_rings(
-    pbx: Pbx, drafts: dict[str, _Draft], existing: dict[str, Call], extensions: dict[str, Extension]
+    drafts: dict[str, _Draft],
+    ids: dict[str, int],
+    existing: dict[str, Call],
+    extensions: dict[str, Extension],
 ) -> None:
     """The rings of the chunk's legs that are not stored yet."""
     ringing = [key for key, draft in drafts.items() if draft.rings]
     if not ringing:
         return
-    ids = {key: call.pk for key, call in existing.items()}
-    fresh = [key for key in ringing if key not in ids]
-    if fresh:
-        found = Call.objects.filter(Among("unique_id", fresh), pbx=pbx)
-        ids.update(found.values_list("unique_id", "pk"))
     known = set()
     if existing:
         stored = Ring.objects.filter(Among("call_id", [call.pk for call in existing.values()]))
@@ -184,17 +189,8 @@ def _store_rings(
             if (call_id, extension.pk, rang_at) in known:
                 continue
             known.add((call_id, extension.pk, rang_at))
-            rings.append(
-                Ring(
-                    call_id=call_id,
-                    extension_id=extension.pk,
-                    agent_id=extension.user_id,
-                    rang_at=rang_at,
-                    answered=answered,
-                    ring_seconds=seconds,
-                )
-            )
-    deferred.insert_each(rings)
+            rings.append((call_id, extension.pk, extension.user_id, rang_at, answered, seconds))
+    deferred.insert_rows(Ring, RING_COLUMNS, rings)
 
 
 def _call_key(row: CdrRow) -> str:
@@ -450,7 +446,11 @@ def do_file_call(call: Call) -> Ticket | None:
     Internal calls, short abandons, calls out of hours and withheld numbers
     open nothing. Answers the conversation the call is now part of."""
     with transaction.atomic():
-        call = Call.objects.select_for_update().select_related("agent", "contact").get(pk=call.pk)
+        call = (
+            Call.objects.select_for_update(of=("self",))
+            .select_related("agent", "contact")
+            .get(pk=call.pk)
+        )
         if call.ticket_id is not None and not _returns_callback(call):
             return call.ticket
         number = call.customer_number

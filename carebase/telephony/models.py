@@ -102,7 +102,9 @@ class Call(models.Model):
     logged for it: their earliest start, latest end, and the leg that was
     answered."""
 
-    pbx = models.ForeignKey(Pbx, on_delete=models.PROTECT, related_name="calls")
+    # Indexes: a call table holds millions of rows, each index is paid on
+    # every import; foreign keys led by a composite index have none of their own.
+    pbx = models.ForeignKey(Pbx, on_delete=models.PROTECT, related_name="calls", db_index=False)
     # The PBX's own id of the call (Asterisk's linkedid, else uniqueid): what
     # makes an import or an event idempotent.
     unique_id = models.CharField(max_length=150)
@@ -112,7 +114,12 @@ class Call(models.Model):
     callee = models.CharField(_("callee"), max_length=80)
     line = models.CharField(_("line"), max_length=80, blank=True)  # context or queue
     extension = models.ForeignKey(
-        Extension, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+        Extension,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+        db_index=False,  # extensions are remapped, hardly ever deleted
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -121,6 +128,7 @@ class Call(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="calls",
+        db_index=False,
     )
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
@@ -160,7 +168,6 @@ class Call(models.Model):
         indexes = [
             models.Index(fields=["agent", "started_at"], name="call_agent_started"),
             models.Index(fields=["started_at"], name="call_started"),
-            models.Index(fields=["caller", "started_at"], name="call_caller_started"),
         ]
 
     def __str__(self) -> str:
@@ -179,10 +186,17 @@ class Ring(models.Model):
     """An extension the call rang, and whether its agent took it: what says
     who answers and who lets the phone ring."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="rings")
-    extension = models.ForeignKey(Extension, on_delete=models.CASCADE, related_name="rings")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="rings", db_index=False)
+    extension = models.ForeignKey(
+        Extension, on_delete=models.CASCADE, related_name="rings", db_index=False
+    )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     rang_at = models.DateTimeField()
     answered = models.BooleanField(default=False)

@@ -260,3 +260,15 @@ def test_a_mentor_without_review_rights_hears_only_their_own_calls(pbx, calls):
     call.recording_url = "https://pbx.example.com/rec/a.wav"
     call.save()
     assert client_for(mentor).get(f"/calls/{call.pk}/recording").status_code == 404
+
+
+def test_the_report_percentile_matches_interpolation_between_ranks():
+    import statistics
+
+    from carebase.telephony.report import _percentile
+
+    waits = [3, 3, 5, 8, 8, 8, 13, 21, 34, 55, 89]
+    counted = sorted({wait: waits.count(wait) for wait in waits}.items())
+    expected = statistics.quantiles(waits, n=10, method="inclusive")[-1]
+    assert _percentile(counted, len(waits), 0.9) == pytest.approx(expected)
+    assert _percentile([(7, 1)], 1, 0.9) == 7
