@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from carebase.accounts.actions import do_create_user
@@ -15,6 +18,7 @@ from carebase.accounts.models import User
 from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
 from carebase.core.events import changes, events_for, record_event
+from carebase.core.models import AuditEvent
 from carebase.core.roles import Role
 from carebase.crm.events import EventKind
 from carebase.crm.identities import IdentityError, format_phone, normalize
@@ -28,6 +32,7 @@ from carebase.crm.models import (
     ProjectStatus,
     name_key,
 )
+from carebase.crm.signals import contacts_merged
 
 ORGANIZATION_FIELDS = [
     "name", "tier", "plan", "mrr", "currency", "status", "cs_owner", "website", "tax_id", "notes",
@@ -350,6 +355,209 @@ def do_delete_contact(contact: Contact, *, actor: Any) -> None:
         events_for(contact).update(data={})
         record_event(EventKind.CONTACT_DELETED, contact, actor)
         contact.delete()
+
+
+@dataclass(frozen=True)
+class ContactRelation:
+    """The rows of one model that point at a contact through one field."""
+
+    model: type[models.Model]
+    field: str
+    count: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.field}"
+
+    @property
+    def label(self) -> str:
+        return str(capfirst(self.model._meta.verbose_name_plural))
+
+
+@dataclass(frozen=True)
+class ContactMerge:
+    """What merging `duplicate` into `kept` does: the duplicate's rows of every
+    relation move, `values` are the fields the kept contact takes over."""
+
+    kept: Contact
+    duplicate: Contact
+    relations: list[ContactRelation]
+    values: dict[str, Any]
+
+    @property
+    def moves_login(self) -> bool:
+        return "user" in self.values
+
+
+def _relations_to_contact() -> list[models.ForeignObjectRel]:
+    """Every foreign key and one-to-one of any app that points at Contact
+    (crm cannot import the apps built on it, so it asks the model registry)."""
+    relations = []
+    for relation in Contact._meta.related_objects:
+        if relation.many_to_many:
+            # Moving a many-to-many needs its own duplicate-pair handling; fail
+            # loudly rather than let the deletion of the duplicate drop the links.
+            raise TypeError(f"Merging contacts cannot move {relation.name} (many-to-many) yet.")
+        relations.append(relation)
+    return relations
+
+
+def _carried_values(kept: Contact, duplicate: Contact) -> dict[str, Any]:
+    """What the kept contact takes from the duplicate: the organization and job
+    title it lacks, the duplicate's notes appended, and the portal login when
+    only the duplicate has one (with the stricter portal visibility, so the
+    merge never shows a login more conversations than before). Name, language
+    and everything the kept contact already has stay as they are."""
+    values: dict[str, Any] = {}
+    if kept.organization_id is None and duplicate.organization_id is not None:
+        values["organization"] = duplicate.organization
+    if not kept.job_title and duplicate.job_title:
+        values["job_title"] = duplicate.job_title
+    notes = duplicate.notes.strip()
+    if notes and notes not in kept.notes:
+        values["notes"] = f"{kept.notes.rstrip()}\n\n{notes}" if kept.notes.strip() else notes
+    if duplicate.user_id is not None:
+        values["user"] = duplicate.user
+        if kept.sees_organization_tickets and not duplicate.sees_organization_tickets:
+            values["sees_organization_tickets"] = False
+    return values
+
+
+def _check_login_keeps_its_organization(
+    kept: Contact, duplicate: Contact, values: dict[str, Any]
+) -> None:
+    """A customer's login sees its contact's organization's conversations, so
+    the merged contact must keep the organization its login had: otherwise
+    the merge would open another client's conversations to it."""
+    holder = duplicate if duplicate.user_id is not None else kept
+    if holder.user_id is None:
+        return
+    organization = values.get("organization", kept.organization)
+    if organization is None or organization.pk == holder.organization_id:
+        return
+    raise Conflict(
+        _(
+            "The portal login of “%(name)s” would see the conversations of "
+            "%(organization)s: give both contacts the same organization first."
+        )
+        % {"name": holder.name, "organization": organization.name},
+        field="duplicate",
+        contact=kept.pk,
+        duplicate=duplicate.pk,
+    )
+
+
+def plan_contact_merge(kept: Contact, duplicate: Contact) -> ContactMerge:
+    """What do_merge_contacts would do, or the reason it refuses (a
+    ValidationError or a Conflict); writes nothing."""
+    if kept.pk == duplicate.pk:
+        raise ValidationError({"duplicate": [_("A contact cannot be merged into itself.")]})
+    if kept.user_id is not None and duplicate.user_id is not None:
+        raise Conflict(
+            _(
+                "Both “%(kept)s” and “%(duplicate)s” sign in to the portal, and a contact "
+                "keeps one login: remove one of the logins first."
+            )
+            % {"kept": kept.name, "duplicate": duplicate.name},
+            field="duplicate",
+            contact=kept.pk,
+            duplicate=duplicate.pk,
+        )
+    values = _carried_values(kept, duplicate)
+    _check_login_keeps_its_organization(kept, duplicate, values)
+    relations = []
+    for relation in _relations_to_contact():
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: duplicate})
+        count = rows.count()
+        if relation.one_to_one and count:
+            held = relation.related_model._base_manager.filter(**{relation.field.name: kept})
+            if held.exists():
+                raise Conflict(
+                    _("Both contacts have a %(relation)s, and a contact keeps one.")
+                    % {"relation": relation.related_model._meta.verbose_name},
+                    field="duplicate",
+                    contact=kept.pk,
+                    duplicate=duplicate.pk,
+                )
+        relations.append(ContactRelation(relation.related_model, relation.field.name, count))
+    return ContactMerge(kept, duplicate, relations, values)
+
+
+def do_merge_contacts(kept: Contact, duplicate: Contact, *, actor: Any) -> ContactMerge:
+    """Merge a duplicate into the contact that stays: every row of any app that
+    points at the duplicate (identities, conversations, messages, calls...)
+    and its history move to `kept`, which takes over the fields it lacks
+    (see _carried_values); then the duplicate is deleted. All or nothing."""
+    with transaction.atomic():
+        # Both rows locked, in id order so two merges of the same pair cannot
+        # deadlock. On PostgreSQL the lock also holds back a new row that would
+        # point at the duplicate (its foreign key check waits for the lock) until
+        # the duplicate is gone. The locked rows are read fresh: they are the truth.
+        locked = {
+            contact.pk: contact
+            for contact in Contact.objects.select_for_update()
+            .filter(pk__in=[kept.pk, duplicate.pk])
+            .order_by("pk")
+        }
+        gone = next((c for c in (duplicate, kept) if c.pk not in locked), None)
+        if gone is not None:
+            raise Conflict(
+                _("“%(name)s” was deleted or merged meanwhile.") % {"name": gone.name},
+                field="duplicate",
+            )
+        # The same row twice when a contact is merged into itself: the plan refuses.
+        plan = plan_contact_merge(locked[kept.pk], locked[duplicate.pk])
+        target, merged = plan.kept, plan.duplicate
+        field_of_kind = {str(kind): name for name, kind in IDENTITY_FIELDS.items()}
+        identities: dict[str, list[str]] = {}
+        for kind, value in merged.identities.order_by("kind", "id").values_list("kind", "value"):
+            identities.setdefault(field_of_kind[kind], []).append(value)
+        if plan.moves_login:
+            # The login is unique to one contact: free it before it moves.
+            Contact.objects.filter(pk=merged.pk).update(user=None)
+        # No identity can be held twice ((kind, value) is unique across all
+        # contacts), so the duplicate's identities simply move with the rest.
+        moved = {}
+        for relation in plan.relations:
+            count = relation.model._base_manager.filter(**{relation.field: merged}).update(
+                **{relation.field: target}
+            )
+            if count:
+                moved[relation.key] = count
+        # The duplicate's history becomes the kept contact's, each event marked
+        # with where it came from, instead of being emptied by the deletion.
+        history = list(
+            AuditEvent.objects.filter(
+                target_type=ContentType.objects.get_for_model(Contact), target_id=merged.pk
+            ).only("id", "data")
+        )
+        for event in history:
+            event.target_id = target.pk
+            event.data = {**event.data, "merged_from": merged.pk}
+        AuditEvent.objects.bulk_update(history, ["target_id", "data"])
+        diff = changes(target, list(plan.values), plan.values)
+        for name, value in plan.values.items():
+            setattr(target, name, value)
+        target.save(update_fields=[*plan.values, "updated_at"])
+        record_event(
+            EventKind.CONTACT_MERGED,
+            target,
+            actor,
+            merged={"id": merged.pk, "name": merged.name},
+            moved=moved,
+            identities=identities,
+            history=len(history),
+            changes=diff,
+        )
+        merged_id = merged.pk
+        merged.delete()
+        transaction.on_commit(
+            lambda: contacts_merged.send_robust(
+                sender=Contact, kept_id=target.pk, merged_id=merged_id, moved=moved
+            )
+        )
+    kept.refresh_from_db()
+    return plan
 
 
 def find_contact(kind: str, raw: str) -> Contact | None:

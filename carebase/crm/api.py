@@ -30,6 +30,7 @@ from carebase.crm.actions import (
     do_create_project,
     do_delete_contact,
     do_delete_organization,
+    do_merge_contacts,
     do_update_contact,
     do_update_organization,
     do_update_project,
@@ -340,6 +341,35 @@ def delete_contact(request: AuthenticatedRequest, contact_id: Id) -> Status:
     contact = access_contact(request.user, contact_id, delete=True)
     do_delete_contact(contact, actor=request.user)
     return Status(204, None)
+
+
+class ContactMergeIn(Schema):
+    duplicate: Id = Field(description="The contact merged into this one, then deleted.")
+
+
+@router.post(
+    "/contacts/{contact_id}/merge",
+    response={200: ContactOut, **ERRORS},
+    summary="Merge a duplicate contact into this one",
+)
+def merge_contacts(
+    request: AuthenticatedRequest, contact_id: Id, payload: ContactMergeIn
+) -> Contact:
+    """Moves everything of the duplicate to this contact: its identities, its
+    conversations and messages, its calls, any other row that points at it,
+    and its history. This contact keeps its name and language, takes the
+    organization and job title it lacks, gets the duplicate's notes appended,
+    and takes over the portal login when only the duplicate has one. The
+    duplicate is then deleted.
+
+    404 when either contact is not visible to the caller, 403 without the
+    right to edit contacts, 409 when both contacts have a portal login (or the
+    login would change organization), 422 when a contact is merged into itself.
+    """
+    kept = access_contact(request.user, contact_id, edit=True)
+    duplicate = access_contact(request.user, payload.duplicate, edit=True)
+    do_merge_contacts(kept, duplicate, actor=request.user)
+    return access_contact(request.user, contact_id)
 
 
 class ProjectOut(Schema):

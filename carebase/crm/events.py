@@ -12,5 +12,6 @@ class EventKind(models.TextChoices):
     CONTACT_CREATED = "crm.contact_created", _("Contact created")
     CONTACT_UPDATED = "crm.contact_updated", _("Contact updated")
     CONTACT_DELETED = "crm.contact_deleted", _("Contact deleted")
+    CONTACT_MERGED = "crm.contact_merged", _("Contact merged")
     PROJECT_CREATED = "crm.project_created", _("Project created")
     PROJECT_UPDATED = "crm.project_updated", _("Project updated")

@@ -120,3 +120,12 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["name", "status", "external_id"]
+
+
+class ContactMergeForm(forms.Form):
+    """Which contact to merge into the one on the page. The view loads it
+    through access_contact, so a contact the caller cannot see answers 404."""
+
+    duplicate = forms.IntegerField(
+        label=_("Contact to merge into this one"), min_value=1, max_value=2**63 - 1
+    )

@@ -21,4 +21,5 @@ urlpatterns = [
     path("contacts/<int:contact_id>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
+    path("contacts/<int:contact_id>/merge/", views.contact_merge, name="contact_merge"),
 ]  # fmt: skip

@@ -37,11 +37,13 @@ from carebase.crm.actions import (
     do_create_project,
     do_delete_contact,
     do_delete_organization,
+    do_merge_contacts,
     do_update_contact,
     do_update_organization,
     do_update_project,
+    plan_contact_merge,
 )
-from carebase.crm.forms import ContactForm, OrganizationForm, ProjectForm
+from carebase.crm.forms import ContactForm, ContactMergeForm, OrganizationForm, ProjectForm
 from carebase.crm.identities import IdentityError, normalize_phone
 from carebase.crm.models import (
     Contact,
@@ -53,6 +55,9 @@ from carebase.crm.models import (
 )
 
 PAGE_SIZE = 25
+# How many contacts the merge page offers for one search: enough to spot the
+# duplicate, few enough that a vague search asks for a better one.
+MERGE_CANDIDATES = 20
 
 
 def _require_crm(request: HttpRequest) -> None:
@@ -306,6 +311,50 @@ def contact_delete(request: AuthenticatedRequest, contact_id: int) -> HttpRespon
         back_url=reverse("crm:contact_detail", args=[contact.pk]),
         message=_("Contact %(name)s deleted."),
     )
+
+
+@login_required
+def contact_merge(request: AuthenticatedRequest, contact_id: int) -> HttpResponse:
+    """Merge another contact into this one: find it (GET ?q=), see what will
+    move (GET ?duplicate=<id>), merge (POST duplicate=<id>)."""
+    _require_crm(request)
+    kept = access_contact(request.user, contact_id, edit=True)
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method != "POST" and "duplicate" not in data:
+        return _merge_candidates(request, kept, ContactMergeForm())
+    form = ContactMergeForm(data)
+    if not form.is_valid():
+        return _merge_candidates(request, kept, form)
+    duplicate = access_contact(request.user, form.cleaned_data["duplicate"], edit=True)
+    merge = None
+    problem = None
+    status = 200
+    try:
+        if request.method == "POST":
+            name = duplicate.name
+            do_merge_contacts(kept, duplicate, actor=request.user)
+            messages.success(request, _("%(name)s was merged into this contact.") % {"name": name})
+            return redirect(kept.get_absolute_url())
+        merge = plan_contact_merge(kept, duplicate)
+    except Conflict as conflict:
+        problem, status = conflict.message, 409
+    except ValidationError as error:
+        problem, status = " ".join(error.messages), 422
+    context = {"kept": kept, "duplicate": duplicate, "merge": merge, "problem": problem}
+    return render(request, "crm/contact_merge_confirm.html", context, status=status)
+
+
+def _merge_candidates(
+    request: AuthenticatedRequest, kept: Contact, form: ContactMergeForm
+) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    candidates: Any = []
+    if query:
+        queryset = contacts_for(request.user).exclude(pk=kept.pk)
+        candidates = _contact_search(queryset, query).select_related("organization")
+        candidates = candidates.prefetch_related("identities")[:MERGE_CANDIDATES]
+    context = {"kept": kept, "form": form, "query": query, "candidates": candidates}
+    return _render(request, "crm/contact_merge.html", context, form)
 
 
 @login_required

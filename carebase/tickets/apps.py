@@ -20,3 +20,9 @@ class TicketsConfig(AppConfig):
         NavItem("portal:index", _("Your requests"), is_customer, order=100),
     ]
     home_panels = ["carebase.tickets.views.inbox_panel"]
+
+    def ready(self) -> None:
+        from carebase.crm.signals import contacts_merged
+        from carebase.tickets.tasks import reindex_merged_requester
+
+        contacts_merged.connect(reindex_merged_requester, dispatch_uid="tickets.reindex_merged")

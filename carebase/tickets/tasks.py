@@ -22,6 +22,28 @@ def index_texts(ticket_id: int, texts: list[str]) -> None:
 
 
 @task()
+def reindex_requester(contact_id: int) -> int:
+    """The search documents of a contact's conversations, after what they
+    hold of the contact (name, addresses) changed: a merge moved them."""
+    from carebase.tickets.search import reindex_ticket
+
+    tickets = Ticket.objects.filter(requester=contact_id).select_related(
+        "requester", "organization"
+    )
+    count = 0
+    for ticket in tickets.prefetch_related("requester__identities").iterator(chunk_size=200):
+        reindex_ticket(ticket)
+        count += 1
+    return count
+
+
+def reindex_merged_requester(sender: Any, *, kept_id: int, **extra: Any) -> None:
+    """crm.signals.contacts_merged: the conversations moved to the kept
+    contact are found by its name from now on."""
+    reindex_requester.enqueue(kept_id)
+
+
+@task()
 def send_ticket_email(
     kind: str, ticket_id: int, user_id: int | None, message_id: int | None
 ) -> None:
