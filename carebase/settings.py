@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "carebase.tickets",
     "carebase.mail",
     "carebase.telephony",
+    "carebase.messengers",
     "carebase.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -203,6 +204,8 @@ CALLBACK_DUE_MINUTES = env_int("CALLBACK_DUE_MINUTES", 30, minimum=1)
 CLICK_TO_CALL_URL = env_str("CLICK_TO_CALL_URL", "tel:{number}")
 # The largest call event a PBX may post (a larger one gets 413).
 PBX_EVENT_MAX_BYTES = env_int("PBX_EVENT_MAX_BYTES", 64 * 1024, minimum=1024)
+# The largest body a messenger (Telegram, a generic webhook) may post.
+MESSENGER_UPDATE_MAX_BYTES = env_int("MESSENGER_UPDATE_MAX_BYTES", 1024 * 1024, minimum=1024)
 
 # Static files: npm-installed assets are copied into assets/ by the build
 # (never committed); whitenoise serves them with far-future caching.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tickets/", include("carebase.tickets.urls")),
     path("mail/", include("carebase.mail.urls")),
     path("calls/", include("carebase.telephony.urls")),
+    path("messengers/", include("carebase.messengers.urls")),
     path("portal/", include("carebase.tickets.portal_urls")),
     path("", include("carebase.core.urls")),
 ]

@@ -16,6 +16,7 @@ from carebase.api.auth import API_AUTH
 from carebase.core.errors import Conflict
 from carebase.crm.api import router as crm_router
 from carebase.mail.api import router as mail_router
+from carebase.messengers.api import router as messengers_router
 from carebase.telephony.api import router as telephony_router
 from carebase.tickets.api import router as tickets_router
 
@@ -66,3 +67,4 @@ api.add_router("/", crm_router)
 api.add_router("/", tickets_router)
 api.add_router("/", mail_router)
 api.add_router("/", telephony_router)
+api.add_router("/", messengers_router)

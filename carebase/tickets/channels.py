@@ -41,6 +41,11 @@ def register(channel: str, implementation: ReplyChannel) -> None:
     _CHANNELS[channel] = implementation
 
 
+def _implementations() -> list[ReplyChannel]:
+    """Each implementation once, though it may serve several channels."""
+    return list({id(found): found for found in _CHANNELS.values()}.values())
+
+
 def deliver(message: Message) -> bool:
     implementation = _CHANNELS.get(message.ticket.channel)
     return implementation.deliver(message) if implementation is not None else False
@@ -49,7 +54,7 @@ def deliver(message: Message) -> bool:
 def deliveries(messages: Iterable[Message]) -> dict[int, Delivery]:
     found: dict[int, Delivery] = {}
     listed = list(messages)
-    for implementation in _CHANNELS.values():
+    for implementation in _implementations():
         found.update(implementation.deliveries(listed))
     return found
 
@@ -57,6 +62,6 @@ def deliveries(messages: Iterable[Message]) -> dict[int, Delivery]:
 def originals(messages: Iterable[Message]) -> dict[int, str]:
     found: dict[int, str] = {}
     listed = list(messages)
-    for implementation in _CHANNELS.values():
+    for implementation in _implementations():
         found.update(implementation.originals(listed))
     return found

@@ -19,6 +19,7 @@ class Channel(models.TextChoices):
     CHAT = "chat", _("Live chat")
     PHONE = "phone", _("Phone")
     TELEGRAM = "telegram", _("Telegram")
+    MESSENGER = "messenger", _("Other messenger")  # a generic webhook
     PORTAL = "portal", _("Portal")
     API = "api", _("API")
     INTERNAL = "internal", _("Internal")

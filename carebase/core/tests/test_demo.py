@@ -20,7 +20,8 @@ def seed(tickets: int = 40) -> str:
 def test_the_demo_seeds_a_believable_company_and_prints_the_logins():
     output = seed()
     assert Organization.objects.count() == 40
-    assert Contact.objects.filter(user__isnull=True).count() == 200
+    # The organizations' people; those who wrote by messenger are not in one yet.
+    assert Contact.objects.filter(user__isnull=True, organization__isnull=False).count() == 200
     assert Project.objects.count() >= 40
     assert ContactIdentity.objects.filter(kind="phone", value__startswith="+48").count() >= 200
     roles = set()
