@@ -10,14 +10,16 @@ is finished by running it again.
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,15 +38,24 @@ from carebase.core.search import Among
 from carebase.crm.actions import find_or_create_contact_by_phone
 from carebase.crm.identities import IdentityError, format_phone, normalize_phone
 from carebase.crm.models import Contact, ContactIdentity, IdentityKind
-from carebase.telephony.cdr import CdrProblem, CdrRow
+from carebase.telephony.cdr import (
+    CdrProblem,
+    CdrRow,
+    MappingError,
+    read_asterisk_csv,
+    read_mapped_csv,
+)
 from carebase.telephony.events import CallState, EndReason, PbxEventIn, fold
 from carebase.telephony.models import (
     Call,
     Callback,
+    CallImport,
     CallSource,
     Direction,
     Disposition,
     Extension,
+    ImportFormat,
+    ImportStatus,
     MissedReason,
     Pbx,
     PbxEvent,
@@ -854,3 +865,102 @@ def do_store_recording(call: Call, file: File) -> None:
         call.save(update_fields=["recording", "updated_at"])
     if previous and previous != call.recording.name:
         call.recording.storage.delete(previous)
+
+
+# --- Imports from the UI ----------------------------------------------------
+
+SHOWN_PROBLEMS = 200
+
+
+def read_cdr(
+    format: str, lines: Iterable[str], *, tz: Any, columns: dict[str, str] | None = None
+) -> Iterator[CdrRow | CdrProblem]:
+    """The rows of a CDR file of this format (MappingError for a CSV whose
+    header lacks the mapped columns)."""
+    if format == ImportFormat.ASTERISK_CSV:
+        return read_asterisk_csv(lines, tz=tz)
+    if format == ImportFormat.CSV:
+        return read_mapped_csv(lines, tz=tz, columns=columns or {})
+    raise ValueError(f"No CDR format {format}")
+
+
+def do_start_call_import(
+    *,
+    pbx: Pbx,
+    upload: File,
+    format: str,
+    actor: Any,
+    columns: dict[str, str] | None = None,
+    file_recent_hours: int = 24,
+) -> CallImport:
+    """Keep the uploaded file and have the worker import it. A CSV's header
+    is read now, so a mapping that does not fit is said at once."""
+    if format == ImportFormat.CSV:
+        upload.seek(0)
+        head = upload.readline().decode("utf-8", errors="replace")
+        upload.seek(0)
+        try:
+            next(read_mapped_csv([head], tz=UTC, columns=columns or {}), None)
+        except MappingError as error:
+            raise ValidationError({"columns": [str(error)]}) from None
+    started = CallImport(
+        pbx=pbx,
+        filename=(upload.name or "calls.csv").rsplit("/", 1)[-1][:255],
+        format=format,
+        columns=columns or {},
+        file_recent_hours=file_recent_hours,
+        created_by=actor,
+    )
+    with transaction.atomic():
+        started.file.save(started.filename, upload, save=False)
+        started.save()
+        from carebase.telephony.tasks import run_call_import
+
+        transaction.on_commit(lambda: run_call_import.enqueue(started.pk))
+    return started
+
+
+def run_import(import_id: int) -> CallImport | None:
+    """Import an uploaded file, saying how far it got after each chunk."""
+    claimed = CallImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING
+    )
+    if not claimed:
+        return None
+    job = CallImport.objects.select_related("pbx").get(pk=import_id)
+
+    def progress(summary: ImportSummary) -> None:
+        CallImport.objects.filter(pk=job.pk).update(
+            rows=summary.rows,
+            imported=summary.imported,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            skipped=len(summary.skipped),
+        )
+
+    since = (
+        timezone.now() - timedelta(hours=job.file_recent_hours) if job.file_recent_hours else None
+    )
+    try:
+        with job.file.open("rb") as raw:
+            lines = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+            rows = read_cdr(job.format, lines, tz=ZoneInfo(job.pbx.time_zone), columns=job.columns)
+            summary = do_import_cdr(job.pbx, rows, progress=progress, file_since=since)
+    except (MappingError, OSError, UnicodeError) as error:
+        job.status = ImportStatus.FAILED
+        job.error = str(error)[:2000]
+    else:
+        job.status = ImportStatus.DONE
+        job.rows, job.imported, job.updated = summary.rows, summary.imported, summary.updated
+        job.unchanged, job.skipped, job.filed = (
+            summary.unchanged,
+            len(summary.skipped),
+            summary.filed,
+        )
+        job.problems = [
+            [problem.line, problem.reason] for problem in summary.skipped[:SHOWN_PROBLEMS]
+        ]
+        job.new_extensions = summary.new_extensions
+    job.finished_at = timezone.now()
+    job.save()
+    return job

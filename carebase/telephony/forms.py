@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carebase.accounts.models import User
-from carebase.telephony.models import Direction, Disposition
+from carebase.telephony.cdr import MAPPED_FIELDS
+from carebase.telephony.models import Direction, Disposition, ImportFormat, Pbx
 
 
 class CallFilterForm(forms.Form):
@@ -77,3 +78,40 @@ class SummaryForm(forms.Form):
         max_length=20_000,
         help_text=_("Kept as an internal note in the call's conversation."),
     )
+
+
+class CallImportForm(forms.Form):
+    pbx = forms.ModelChoiceField(label=_("PBX"), queryset=Pbx.objects.all(), empty_label=None)
+    format = forms.ChoiceField(label=_("Format"), choices=ImportFormat.choices)
+    file = forms.FileField(label=_("File"))
+    file_recent_hours = forms.IntegerField(
+        label=_("Put into the queue the calls of the last (hours)"),
+        initial=24,
+        min_value=0,
+        max_value=24 * 31,
+        help_text=_("0 for none: an import of history opens no conversations."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field, meaning in MAPPED_FIELDS.items():
+            self.fields[f"column_{field}"] = forms.CharField(
+                label=field,
+                required=False,
+                max_length=200,
+                help_text=meaning,
+                widget=forms.TextInput(attrs={"placeholder": field}),
+            )
+
+    def mapping_fields(self) -> list[forms.BoundField]:
+        return [self[f"column_{field}"] for field in MAPPED_FIELDS]
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("pbx", "format", "file", "file_recent_hours")]
+
+    def columns(self) -> dict[str, str]:
+        return {
+            field: self.cleaned_data[f"column_{field}"].strip()
+            for field in MAPPED_FIELDS
+            if self.cleaned_data.get(f"column_{field}", "").strip()
+        }

@@ -264,3 +264,52 @@ class PbxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind or '?'} {self.call_id}"
+
+
+class ImportFormat(models.TextChoices):
+    ASTERISK_CSV = "asterisk-csv", _("Asterisk Master.csv")
+    CSV = "csv", _("CSV with a header row")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", pgettext_lazy("import", "Failed")
+
+
+class CallImport(models.Model):
+    """A CDR file an admin uploaded, imported by the worker, with its summary."""
+
+    pbx = models.ForeignKey(Pbx, verbose_name=_("PBX"), on_delete=models.CASCADE)
+    file = models.FileField(upload_to="call-imports/%Y/%m/")
+    filename = models.CharField(_("file"), max_length=255)
+    format = models.CharField(_("format"), max_length=20, choices=ImportFormat.choices)
+    columns = models.JSONField(default=dict, blank=True)  # {carebase field: column}
+    file_recent_hours = models.PositiveIntegerField(default=24)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    # The first problems, [line, reason]: enough to fix a file.
+    problems = models.JSONField(default=list, blank=True)
+    new_extensions = models.JSONField(default=list, blank=True)
+    filed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call import")
+        verbose_name_plural = _("call imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename

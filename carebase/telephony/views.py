@@ -21,9 +21,17 @@ from carebase.accounts.models import User
 from carebase.core.access import Perm, has_perm, require_perm
 from carebase.core.errors import Conflict, show_errors
 from carebase.telephony.access import access_call, calls_for, can_hear, sees_every_agent
-from carebase.telephony.actions import do_add_call_summary
-from carebase.telephony.forms import CallFilterForm, PeriodForm, SummaryForm
-from carebase.telephony.models import Call, Callback, Direction, MissedReason
+from carebase.telephony.actions import do_add_call_summary, do_start_call_import
+from carebase.telephony.forms import CallFilterForm, CallImportForm, PeriodForm, SummaryForm
+from carebase.telephony.models import (
+    Call,
+    Callback,
+    CallImport,
+    Direction,
+    ImportFormat,
+    MissedReason,
+    Pbx,
+)
 from carebase.telephony.report import agent_report
 
 PAGE = 50
@@ -75,6 +83,7 @@ def call_list(request: AuthenticatedRequest) -> HttpResponse:
         "query": query.urlencode(),
         "callbacks": callbacks,
         "now": timezone.now(),
+        "can_import": has_perm(request.user, Perm.MANAGE_CHANNELS),
     }
     return render(request, "telephony/call_list.html", context)
 
@@ -169,3 +178,39 @@ def _missed_by_reason(calls: QuerySet[Call]) -> list[tuple[str, int]]:
     return [
         (str(labels.get(row["missed_reason"], row["missed_reason"])), row["count"]) for row in rows
     ]
+
+
+@login_required
+def call_imports(request: AuthenticatedRequest) -> HttpResponse:
+    """Upload a CDR file (admins: MANAGE_CHANNELS); the worker imports it."""
+    require_perm(request.user, Perm.MANAGE_CHANNELS)
+    if not Pbx.objects.exists():
+        Pbx.objects.create(name="pbx")  # the first import of a new installation
+    form = CallImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            started = do_start_call_import(
+                pbx=form.cleaned_data["pbx"],
+                upload=form.cleaned_data["file"],
+                format=form.cleaned_data["format"],
+                columns=form.columns() if form.cleaned_data["format"] == ImportFormat.CSV else {},
+                file_recent_hours=form.cleaned_data["file_recent_hours"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("The import of %(file)s has started.") % {"file": started})
+            return redirect("telephony:call_import_detail", started.pk)
+    context = {"form": form, "imports": CallImport.objects.select_related("pbx")[:20]}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "telephony/imports.html", context, status=status)
+
+
+@login_required
+def call_import_detail(request: AuthenticatedRequest, import_id: int) -> HttpResponse:
+    require_perm(request.user, Perm.MANAGE_CHANNELS)
+    job = CallImport.objects.select_related("pbx", "created_by").filter(pk=import_id).first()
+    if job is None:
+        raise Http404
+    return render(request, "telephony/import_detail.html", {"job": job})

@@ -1,6 +1,7 @@
 """`manage.py import_calls --format asterisk-csv FILE [--pbx NAME]`: import a
 PBX's call detail records; running it again on the same file changes
-nothing, and on a longer one adds what is new."""
+nothing, and on a longer one adds what is new. `--format csv --columns
+"call_id=ID,start=Start,..."` reads any CSV with a header row."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from carebase.telephony.actions import ImportSummary, do_import_cdr
-from carebase.telephony.cdr import read_asterisk_csv
-from carebase.telephony.models import Pbx
+from carebase.telephony.actions import ImportSummary, do_import_cdr, read_cdr
+from carebase.telephony.cdr import MAPPED_FIELDS, MappingError, parse_mapping
+from carebase.telephony.models import ImportFormat, Pbx
 
-FORMATS = ("asterisk-csv",)
+FORMATS = tuple(ImportFormat.values)
 SHOWN_PROBLEMS = 50
 
 
@@ -28,6 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=FORMATS)
         parser.add_argument(
             "--pbx", help="The PBX the records come from (needed when there are several)."
+        )
+        parser.add_argument(
+            "--columns",
+            default="",
+            help="For --format csv: which column holds what, as field=Column name, comma"
+            " separated. Fields: " + ", ".join(MAPPED_FIELDS) + ". A field left out is looked"
+            " for under its own name.",
         )
         parser.add_argument(
             "--file-recent",
@@ -54,9 +62,11 @@ class Command(BaseCommand):
             if hours < 0:
                 raise CommandError("--file-recent takes a number of hours, 0 or more.")
             since = timezone.now() - timedelta(hours=hours) if hours else None
-            summary = do_import_cdr(
-                pbx, read_asterisk_csv(lines, tz=zone), progress=self._progress, file_since=since
-            )
+            columns = parse_mapping(options["columns"])
+            rows = read_cdr(options["format"], lines, tz=zone, columns=columns)
+            summary = do_import_cdr(pbx, rows, progress=self._progress, file_since=since)
+        except MappingError as error:
+            raise CommandError(str(error)) from None
         finally:
             if lines is not sys.stdin:
                 lines.close()
