@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
 from carebase.accounts.models import Team
+from carebase.core.errors import Conflict
 from carebase.core.events import record_event
 from carebase.crm.actions import do_create_contact, find_contact
 from carebase.crm.identities import IdentityError, normalize
@@ -47,7 +49,10 @@ from carebase.tickets.models import Channel, Message, Ticket
 # Failed filings are tried again this many times, a minute or more apart.
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(minutes=1)
+# Pauses after the 1st, 2nd... failed filing (about a day in all).
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=6)]
 STUCK_AFTER = timedelta(minutes=10)
+logger = logging.getLogger(__name__)
 SUBJECT_LENGTH = 80
 
 
@@ -146,8 +151,9 @@ class BodyRejected(Exception):
 
 
 def _store(source: dict[str, Any], external_id: str, raw: bytes) -> Received:
-    """Keep the body, once per external id."""
-    text = raw.decode("utf-8", errors="replace")
+    """Keep the body, once per external id (as it came, but for NUL, which
+    no PostgreSQL text can hold)."""
+    text = raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
     if external_id:
         found = InboundUpdate.objects.filter(**source, external_id=external_id).first()
         if found is not None:
@@ -215,28 +221,35 @@ def _file_later(update: InboundUpdate) -> None:
 
 def do_file_update(update_id: int) -> InboundUpdate | None:
     """File a stored update into its conversation; a failure is kept on the
-    update (and tried again later), never lost."""
+    update and tried again later with growing pauses, never lost. On the
+    last try a Telegram message is filed without the files the Bot API
+    still does not give (each named in the message)."""
+    now = timezone.now()
     # Claimed by a conditional UPDATE: two workers never file it twice.
     claimed = InboundUpdate.objects.filter(
         pk=update_id, status__in=[UpdateStatus.RECEIVED, UpdateStatus.FAILED]
-    ).update(status=UpdateStatus.PROCESSING, attempts=F("attempts") + 1)
+    ).update(status=UpdateStatus.PROCESSING, attempts=F("attempts") + 1, claimed_at=now)
     if not claimed:
         return None
     update = InboundUpdate.objects.select_related("bot", "webhook").get(pk=update_id)
+    final = update.attempts >= MAX_ATTEMPTS
     try:
         if update.bot is not None:
-            ticket = _file_telegram(update.bot, json.loads(update.body), update)
+            ticket = _file_telegram(update.bot, json.loads(update.body), final=final)
         else:
             assert update.webhook is not None
             ticket = _file_webhook(
                 update.webhook, WebhookMessageIn.model_validate_json(update.body)
             )
-    except (telegram.TelegramError, ValidationError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:
+        if not isinstance(error, (telegram.TelegramError, ValidationError, ValueError, KeyError)):
+            logger.exception("Messenger update %s was not filed", update.pk)
         update.status = UpdateStatus.FAILED
         update.error = (str(error) or type(error).__name__)[:2000]
         if isinstance(error, telegram.TelegramError) and error.permanent:
             update.attempts = MAX_ATTEMPTS
-        update.save(update_fields=["status", "error", "attempts"])
+        update.next_attempt_at = now + BACKOFF[min(update.attempts - 1, len(BACKOFF) - 1)]
+        update.save(update_fields=["status", "error", "attempts", "next_attempt_at"])
         return update
     update.status = UpdateStatus.PROCESSED if ticket is not None else UpdateStatus.IGNORED
     update.error = ""
@@ -247,22 +260,23 @@ def do_file_update(update_id: int) -> InboundUpdate | None:
 
 
 def due_updates() -> list[int]:
-    """Updates whose filing failed for a while (or never ran), to try again."""
+    """Updates whose filing failed (or never ran), once their pause is over."""
     now = timezone.now()
     # A filing whose process died half-way is claimed again after a while.
     InboundUpdate.objects.filter(
-        status=UpdateStatus.PROCESSING, received_at__lt=now - STUCK_AFTER
+        status=UpdateStatus.PROCESSING, claimed_at__lt=now - STUCK_AFTER
     ).update(status=UpdateStatus.FAILED)
     return list(
         InboundUpdate.objects.filter(
             status__in=[UpdateStatus.RECEIVED, UpdateStatus.FAILED],
             attempts__lt=MAX_ATTEMPTS,
+            next_attempt_at__lte=now,
             received_at__lt=now - RETRY_AFTER,
         ).values_list("pk", flat=True)[:200]
     )
 
 
-def _file_telegram(bot: TelegramBot, body: dict[str, Any], update: InboundUpdate) -> Ticket | None:
+def _file_telegram(bot: TelegramBot, body: dict[str, Any], *, final: bool) -> Ticket | None:
     edited = "message" not in body and "edited_message" in body
     message = body.get("message") or body.get("edited_message")
     if not isinstance(message, dict):
@@ -272,7 +286,7 @@ def _file_telegram(bot: TelegramBot, body: dict[str, Any], update: InboundUpdate
     if chat_info.get("type", "private") != "private" or sender.get("is_bot"):
         return None  # groups and other bots are not clients
     text = message.get("text") or message.get("caption") or ""
-    files, missing = _telegram_files(bot, message)
+    files, missing = _telegram_files(bot, message, final=final)
     at = datetime.fromtimestamp(message.get("edit_date") or message["date"], tz=UTC)
     external_id = f"tg:{bot.pk}:{chat_info['id']}:{message['message_id']}"
     if edited:
@@ -298,7 +312,7 @@ def _file_telegram(bot: TelegramBot, body: dict[str, Any], update: InboundUpdate
 
 
 def _telegram_files(
-    bot: TelegramBot, message: dict[str, Any]
+    bot: TelegramBot, message: dict[str, Any], *, final: bool
 ) -> tuple[list[SimpleUploadedFile], list[tuple[str, str]]]:
     """The photo (its largest size), document, voice, audio or video of a
     message, downloaded from the Bot API."""
@@ -325,7 +339,7 @@ def _telegram_files(
         try:
             content = telegram.download(bot, file_id)
         except telegram.TelegramError as error:
-            if not error.permanent:
+            if not error.permanent and not final:
                 raise  # the Bot API is away: the update is filed again later
             missing.append((name, str(error)))  # never coming: the message is filed without it
             continue
@@ -336,7 +350,7 @@ def _telegram_files(
 def _telegram_chat(bot: TelegramBot, chat_info: dict[str, Any], sender: dict[str, Any]) -> Chat:
     external_id = str(chat_info["id"])
     chat = (
-        Chat.objects.select_for_update()
+        Chat.objects.select_for_update(of=("self",))
         .select_related("contact", "ticket")
         .filter(bot=bot, external_id=external_id)
         .first()
@@ -350,10 +364,16 @@ def _telegram_chat(bot: TelegramBot, chat_info: dict[str, Any], sender: dict[str
     contact = find_contact(IdentityKind.TELEGRAM, user_id)
     if contact is None:
         language = "pl" if str(sender.get("language_code", "")).startswith("pl") else "en"
-        contact = do_create_contact(
-            actor=None, name=name[:200], telegram=[user_id], language=language
-        )
-    return Chat.objects.create(bot=bot, external_id=external_id, title=name[:200], contact=contact)
+        try:
+            with transaction.atomic():
+                contact = do_create_contact(
+                    actor=None, name=name[:200], telegram=[user_id], language=language
+                )
+        except Conflict:  # the chat's other first message, filed a moment sooner
+            contact = find_contact(IdentityKind.TELEGRAM, user_id)
+            if contact is None:
+                raise
+    return _new_chat({"bot": bot, "external_id": external_id}, title=name[:200], contact=contact)
 
 
 def _file_webhook(channel: WebhookChannel, message: WebhookMessageIn) -> Ticket:
@@ -391,7 +411,7 @@ def _filed(external_id: str) -> Ticket | None:
 
 def _webhook_chat(channel: WebhookChannel, message: WebhookMessageIn) -> Chat:
     chat = (
-        Chat.objects.select_for_update()
+        Chat.objects.select_for_update(of=("self",))
         .select_related("contact", "ticket")
         .filter(webhook=channel, external_id=message.conversation_id)
         .first()
@@ -417,12 +437,24 @@ def _webhook_chat(channel: WebhookChannel, message: WebhookMessageIn) -> Chat:
         contact = do_create_contact(
             actor=None, name=(sender.name or sender.id)[:200], emails=emails, phones=phones
         )
-    return Chat.objects.create(
-        webhook=channel,
-        external_id=message.conversation_id,
+    return _new_chat(
+        {"webhook": channel, "external_id": message.conversation_id},
         title=(sender.name or sender.id)[:200],
         contact=contact,
     )
+
+
+def _new_chat(key: dict[str, Any], *, title: str, contact: Contact) -> Chat:
+    """The chat, created; or, when a parallel filing created it first, theirs."""
+    try:
+        with transaction.atomic():
+            return Chat.objects.create(**key, title=title, contact=contact)
+    except IntegrityError:
+        return (
+            Chat.objects.select_for_update(of=("self",))
+            .select_related("contact", "ticket")
+            .get(**key)
+        )
 
 
 def _file(
@@ -437,9 +469,15 @@ def _file(
 ) -> Ticket:
     """The message into the chat's conversation (a closed one gets a
     follow-up), or a new conversation for the chat's first message."""
-    if chat.ticket is not None and chat.ticket.merged_into_id is None:
+    text = text.replace("\x00", "")
+    current = chat.ticket
+    for _hop in range(10):  # a conversation merged into another goes on there
+        if current is None or current.merged_into_id is None:
+            break
+        current = Ticket.objects.filter(pk=current.merged_into_id).first()
+    if current is not None:
         message = do_add_reply(
-            chat.ticket,
+            current,
             body=text,
             author_contact=chat.contact,
             channel=channel,

@@ -149,6 +149,8 @@ class InboundUpdate(models.Model):
     )
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # the filing going on since
+    next_attempt_at = models.DateTimeField(default=timezone.now)
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL)
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -196,6 +198,7 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # the sending going on since
     sent_at = models.DateTimeField(null=True, blank=True)
     # What the messenger calls the sent message(s).
     external_ids = models.JSONField(default=list)

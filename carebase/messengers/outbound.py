@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -27,9 +28,21 @@ from carebase.tickets.channels import Delivery
 from carebase.tickets.models import Channel, Message
 
 MAX_ATTEMPTS = 6
+STUCK_AFTER = timedelta(minutes=10)
+logger = logging.getLogger(__name__)
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
 TELEGRAM_TEXT_LIMIT = 4096
 TIMEOUT = 15
+
+
+class _Refuse(urllib.request.HTTPRedirectHandler):
+    """Redirects are not followed: a signed reply goes where the admin said."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_Refuse)
 
 
 class DeliveryError(Exception):
@@ -89,7 +102,7 @@ def attempt(outbound_id: int) -> OutboundMessage | None:
     now = timezone.now()
     claimed = OutboundMessage.objects.filter(
         pk=outbound_id, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now
-    ).update(status=DeliveryStatus.SENDING)
+    ).update(status=DeliveryStatus.SENDING, claimed_at=now)
     if not claimed:
         return None
     outbound = OutboundMessage.objects.select_related(
@@ -101,9 +114,11 @@ def attempt(outbound_id: int) -> OutboundMessage | None:
             _send_telegram(outbound)
         else:
             _send_webhook(outbound)
-    except (DeliveryError, telegram.TelegramError) as error:
-        outbound.last_error = str(error)[:2000]
-        if outbound.attempts >= MAX_ATTEMPTS or error.permanent:
+    except Exception as error:
+        if not isinstance(error, (DeliveryError, telegram.TelegramError)):
+            logger.exception("Messenger reply %s was not sent", outbound.pk)
+        outbound.last_error = (str(error) or type(error).__name__)[:2000]
+        if outbound.attempts >= MAX_ATTEMPTS or getattr(error, "permanent", False):
             outbound.status = DeliveryStatus.FAILED
         else:
             outbound.status = DeliveryStatus.QUEUED
@@ -121,6 +136,10 @@ def attempt(outbound_id: int) -> OutboundMessage | None:
 
 
 def due() -> list[int]:
+    # A sending whose worker died is queued again (its parts sent are recorded).
+    OutboundMessage.objects.filter(
+        status=DeliveryStatus.SENDING, claimed_at__lt=timezone.now() - STUCK_AFTER
+    ).update(status=DeliveryStatus.QUEUED)
     return list(
         OutboundMessage.objects.filter(
             status=DeliveryStatus.QUEUED, next_attempt_at__lte=timezone.now()
@@ -139,7 +158,7 @@ def _send_telegram(outbound: OutboundMessage) -> None:
     message = outbound.ticket_message
     chat_id = outbound.chat.external_id
     parts: list[tuple[str, object]] = [("text", part) for part in _text_parts(message.body_text)]
-    parts += [("file", attachment) for attachment in message.attachments.all()]
+    parts += [("file", attachment) for attachment in message.attachments.order_by("pk")]
     for kind, part in parts[len(outbound.external_ids) :]:
         if kind == "text":
             sent = telegram.call(bot, "sendMessage", {"chat_id": chat_id, "text": part})
@@ -153,7 +172,9 @@ def _send_telegram(outbound: OutboundMessage) -> None:
             sent = telegram.call(
                 bot, "sendDocument", {"chat_id": chat_id}, upload=("document", upload)
             )
+        # Recorded at once: a retry after a crash goes on from the next part.
         outbound.external_ids = [*outbound.external_ids, (sent or {}).get("message_id")]
+        OutboundMessage.objects.filter(pk=outbound.pk).update(external_ids=outbound.external_ids)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -178,7 +199,7 @@ def _send_webhook(outbound: OutboundMessage) -> None:
                 "created_at": message.created_at.isoformat(),
                 "attachments": [
                     {"filename": a.filename, "content_type": a.content_type, "size": a.size}
-                    for a in message.attachments.all()
+                    for a in message.attachments.order_by("pk")
                 ],
             },
         }
@@ -196,9 +217,13 @@ def _send_webhook(outbound: OutboundMessage) -> None:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT):  # noqa: S310 (the admin's configured URL)
+        with _NO_REDIRECTS.open(request, timeout=TIMEOUT):
             pass
     except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400:
+            raise DeliveryError(
+                f"HTTP {error.code}: the callback URL redirects, and signed replies do not follow"
+            ) from None
         # A 4xx other than 408/429 does not get better by waiting.
         permanent = 400 <= error.code < 500 and error.code not in (408, 429)
         raise DeliveryError(f"HTTP {error.code} {error.reason}", permanent=permanent) from None

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 
-class SenderIn(Schema):
+class _Text(Schema):
+    @field_validator("*", mode="before")
+    @classmethod
+    def without_nul(cls, value: object) -> object:
+        # Valid JSON, but no text column of PostgreSQL can hold it.
+        return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class SenderIn(_Text):
     id: str = Field(min_length=1, max_length=150, description="The sender's id in that messenger.")
     name: str = Field("", max_length=200)
     email: str = Field("", max_length=254, description="Links the sender to a known contact.")
     phone: str = Field("", max_length=40, description="Links the sender to a known contact.")
 
 
-class AttachmentIn(Schema):
+class AttachmentIn(_Text):
     url: str = Field(max_length=2000, pattern=r"^https?://")
     filename: str = Field("", max_length=255)
 
 
-class WebhookMessageIn(Schema):
+class WebhookMessageIn(_Text):
     message_id: str = Field(
         min_length=1, max_length=150, description="Unique per message: a repeat is filed once."
     )

@@ -11,6 +11,7 @@ is finished by running it again.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
@@ -66,6 +68,7 @@ from carebase.tickets.models import ACTIVE_STATUSES, Channel, Priority, Status, 
 from carebase.tickets.notify import announce
 
 CHUNK = 5000
+logger = logging.getLogger(__name__)
 # Applications that play a menu: a caller who hangs up there never reached a queue.
 MENU_APPS = {"background", "read", "waitexten", "ivr", "playback"}
 # A channel such as "PJSIP/101-0000000a": its peer is "101".
@@ -184,24 +187,34 @@ def _store_rings(
     existing: dict[str, Call],
     extensions: dict[str, Extension],
 ) -> None:
-    """The rings of the chunk's legs that are not stored yet."""
+    """The rings of the chunk's legs that are not stored yet; a stored one
+    whose extension was mapped since gets its agent."""
     ringing = [key for key, draft in drafts.items() if draft.rings]
     if not ringing:
         return
-    known = set()
+    known: dict[tuple[int, int, datetime], tuple[int, int | None]] = {}
     if existing:
         stored = Ring.objects.filter(Among("call_id", [call.pk for call in existing.values()]))
-        known = set(stored.values_list("call_id", "extension_id", "rang_at"))
+        for pk, call_id, extension_id, rang_at, agent_id in stored.values_list(
+            "pk", "call_id", "extension_id", "rang_at", "agent_id"
+        ):
+            known[(call_id, extension_id, rang_at)] = (pk, agent_id)
     rings = []
+    remapped: dict[int | None, list[int]] = {}
     for key in ringing:
         call_id = ids[key]
         for number, rang_at, answered, seconds in drafts[key].rings:
             extension = extensions[number]
-            if (call_id, extension.pk, rang_at) in known:
+            found = known.get((call_id, extension.pk, rang_at))
+            if found is not None:
+                if found[1] != extension.user_id:
+                    remapped.setdefault(extension.user_id, []).append(found[0])
                 continue
-            known.add((call_id, extension.pk, rang_at))
+            known[(call_id, extension.pk, rang_at)] = (0, extension.user_id)
             rings.append((call_id, extension.pk, extension.user_id, rang_at, answered, seconds))
     deferred.insert_rows(Ring, RING_COLUMNS, rings)
+    for user_id, pks in remapped.items():
+        Ring.objects.filter(pk__in=pks).update(agent_id=user_id)
 
 
 def _call_key(row: CdrRow) -> str:
@@ -250,7 +263,10 @@ class _Draft:
             self.answered = call.answered_at
             self.disposition = Disposition.ANSWERED
             self.extension = call.extension.number if call.extension else self.extension
-        if self.answered is None and call.missed_reason and not self.reason:
+        # What the other legs showed (an agent rang, a menu); the reasons
+        # that follow from the times (short abandon, out of hours) are recomputed.
+        carried = (MissedReason.NOT_ANSWERED, MissedReason.ABANDONED_IN_MENU)
+        if self.answered is None and call.missed_reason in carried and not self.reason:
             self.reason = call.missed_reason
 
     def values(self, extensions: dict[str, Extension], contacts: dict[str, int]) -> dict:
@@ -450,43 +466,43 @@ def describe_call(call: Call) -> str:
 
 
 def do_file_call(call: Call) -> Ticket | None:
-    """Put a call into the queue, once: an answered inbound call opens or
-    joins the caller's phone conversation; a missed one in business hours
-    opens (or joins, within the hour) an urgent callback conversation; a call
-    back to that number links to it, and when answered, marks it done.
-    Internal calls, short abandons, calls out of hours and withheld numbers
-    open nothing. Answers the conversation the call is now part of."""
+    """Put a call into the queue: an answered inbound call opens or joins
+    the caller's phone conversation; a missed one in business hours opens
+    (or joins, within the hour) an urgent callback conversation; a call back
+    to that number links to it, and when answered, marks it done. Internal
+    calls, short abandons, calls out of hours and numbers that are withheld
+    (or cannot be read) open nothing. Filed again as the call changes (an
+    `answered` event that came after `ended`). Answers the conversation the
+    call is now part of."""
     with transaction.atomic():
         call = (
             Call.objects.select_for_update(of=("self",))
-            .select_related("agent", "contact")
+            .select_related("agent", "contact", "ticket")
             .get(pk=call.pk)
         )
-        if call.ticket_id is not None and not _returns_callback(call):
-            return call.ticket
         number = call.customer_number
         if call.direction == Direction.INTERNAL or not number.startswith("+"):
-            return None
+            return call.ticket
+        try:
+            requester = _requester(call)
+        except (ValidationError, Conflict):
+            return call.ticket  # a number no contact can hold: as if withheld
+        # One caller's calls are filed one at a time (two workers, or events
+        # and an import at once): the second sees the first one's callback.
+        Contact.objects.select_for_update().filter(pk=requester.pk).first()
         if call.direction == Direction.OUTBOUND:
             return _file_outbound(call)
         if call.answered_at is not None:
-            return _file_answered(call)
+            return _file_answered(call, requester)
+        if call.ticket_id is not None:
+            return call.ticket  # a missed call already in its callback
         if call.ended_at is None or call.missed_reason in ("", *QUIET_REASONS):
             return None  # still ringing, or nobody to ring back
-        return _file_missed(call)
+        return _file_missed(call, requester)
 
 
 # Missed calls that ask for no callback.
 QUIET_REASONS = (MissedReason.SHORT_ABANDON, MissedReason.OUT_OF_HOURS)
-
-
-def _returns_callback(call: Call) -> bool:
-    """A call back linked while it rang, now answered: its callback is to be done."""
-    return (
-        call.direction == Direction.OUTBOUND
-        and call.answered_at is not None
-        and Callback.objects.filter(ticket=call.ticket_id, done_at__isnull=True).exists()
-    )
 
 
 def _requester(call: Call) -> Contact:
@@ -498,56 +514,75 @@ def _requester(call: Call) -> Contact:
 
 
 def _link(call: Call, ticket: Ticket) -> Ticket:
-    call.ticket = ticket
-    call.updated_at = timezone.now()
-    call.save(update_fields=["ticket", "contact", "updated_at"])
-    announce(ticket)
+    if call.ticket_id != ticket.pk or call.contact_id is None:
+        call.ticket = ticket
+        call.updated_at = timezone.now()
+        call.save(update_fields=["ticket", "contact", "updated_at"])
+        announce(ticket)
     return ticket
 
 
-def _file_outbound(call: Call) -> Ticket | None:
-    callback = (
-        Callback.objects.select_for_update()
-        .filter(number=call.callee, done_at__isnull=True, created_at__lte=call.started_at)
-        .select_related("ticket")
-        .order_by("created_at")
-        .first()
+def _open_callbacks(number: str, before: datetime) -> QuerySet[Callback]:
+    """The number's callbacks not done yet, opened by then, whose
+    conversation is still being worked (one solved or closed by hand is done)."""
+    return Callback.objects.select_for_update(of=("self",)).filter(
+        number=number,
+        done_at__isnull=True,
+        created_at__lte=before,
+        ticket__status__in=ACTIVE_STATUSES,
     )
-    if callback is not None:
-        if call.answered_at is not None:
-            callback.done_at = call.answered_at
-            callback.done_by = call
-            callback.save(update_fields=["done_at", "done_by"])
-        return _link(call, callback.ticket)
-    requester = call.contact
-    if requester is None:
-        return None
-    ongoing = _ongoing_phone_conversation(requester)
+
+
+def _complete_callbacks(number: str, call: Call) -> Callback | None:
+    """Mark every open callback of the number done by this answered call;
+    answers the latest (whose conversation the call joins)."""
+    assert call.answered_at is not None
+    callbacks = list(_open_callbacks(number, call.answered_at).select_related("ticket"))
+    for callback in callbacks:
+        callback.done_at = call.answered_at
+        callback.done_by = call
+        callback.save(update_fields=["done_at", "done_by"])
+    return max(callbacks, key=lambda callback: callback.created_at, default=None)
+
+
+def _file_outbound(call: Call) -> Ticket | None:
+    if call.answered_at is not None:
+        done = _complete_callbacks(call.callee, call)
+        if done is not None:
+            return _link(call, done.ticket)
+    else:
+        # Ringing back, not answered (yet): the attempt is on the callback.
+        trying = _open_callbacks(call.callee, call.started_at).select_related("ticket")
+        latest = trying.order_by("-created_at").first()
+        if latest is not None:
+            return _link(call, latest.ticket)
+    if call.ticket_id is not None:
+        return call.ticket
+    assert call.contact is not None
+    ongoing = _ongoing_phone_conversation(call.contact)
     return _link(call, ongoing) if ongoing is not None else None
 
 
 def _ongoing_phone_conversation(contact: Contact) -> Ticket | None:
     return (
-        Ticket.objects.filter(requester=contact, channel=Channel.PHONE, status__in=ACTIVE_STATUSES)
+        Ticket.objects.filter(
+            requester=contact,
+            channel=Channel.PHONE,
+            status__in=ACTIVE_STATUSES,
+            merged_into__isnull=True,
+        )
         .order_by("-updated_at")
         .first()
     )
 
 
-def _file_answered(call: Call) -> Ticket:
-    requester = _requester(call)
-    callback = (
-        Callback.objects.select_for_update()
-        .filter(number=call.caller, done_at__isnull=True)
-        .select_related("ticket")
-        .first()
-    )
-    if callback is not None:
+def _file_answered(call: Call, requester: Contact) -> Ticket:
+    done = _complete_callbacks(call.caller, call)
+    if done is not None:
         # The client got through on their own: nobody needs to ring back.
-        callback.done_at = call.answered_at
-        callback.done_by = call
-        callback.save(update_fields=["done_at", "done_by"])
-        return _link(call, _reopen(callback.ticket))
+        return _link(call, _reopen(done.ticket))
+    if call.ticket_id is not None and call.ticket is not None:
+        return call.ticket
     ongoing = _ongoing_phone_conversation(requester)
     if ongoing is not None:
         return _link(call, _reopen(ongoing))
@@ -575,20 +610,15 @@ def _reopen(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def _file_missed(call: Call) -> Ticket:
-    requester = _requester(call)
+def _file_missed(call: Call, requester: Contact) -> Ticket:
     callback = (
-        Callback.objects.select_for_update()
-        .filter(
-            number=call.caller,
-            done_at__isnull=True,
-            created_at__gt=call.started_at - CALLBACK_WINDOW,
-            created_at__lte=call.started_at + CALLBACK_WINDOW,
-        )
+        _open_callbacks(call.caller, call.started_at + CALLBACK_WINDOW)
+        .filter(created_at__gt=call.started_at - CALLBACK_WINDOW)
         .select_related("ticket")
+        .order_by("-created_at")
         .first()
     )
-    if callback is not None and not callback.ticket.is_closed:
+    if callback is not None:
         callback.missed_calls += 1
         callback.save(update_fields=["missed_calls"])
         return _link(call, _reopen(callback.ticket))
@@ -630,6 +660,20 @@ def file_recent_calls(pbx: Pbx, since: datetime) -> int:
     return filed
 
 
+def do_map_extension(extension: Extension, user: Any) -> int:
+    """Give an extension to its agent, with the calls and rings it already
+    has: answers how many calls changed hands."""
+    with transaction.atomic():
+        extension.user = user
+        extension.save(update_fields=["user"])
+        changed = Call.objects.filter(extension=extension).exclude(
+            agent_id=getattr(user, "pk", None)
+        )
+        count = changed.update(agent=user, updated_at=timezone.now())
+        Ring.objects.filter(extension=extension).update(agent=user)
+    return count
+
+
 # --- Live events ----------------------------------------------------------
 
 
@@ -646,7 +690,8 @@ def do_receive_pbx_event(pbx: Pbx, raw: bytes) -> tuple[PbxEvent, Call]:
     """Store the body as it came, then apply it to its call. A body that is
     no event stays stored with the reason (EventRejected); one that is
     applied is marked processed."""
-    text = raw.decode("utf-8", errors="replace")
+    # As it came, but for NUL, which no PostgreSQL text can hold.
+    text = raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
     stored = PbxEvent.objects.create(pbx=pbx, body=text)  # committed before anything reads it
     try:
         event = PbxEventIn.model_validate_json(raw)
@@ -666,9 +711,50 @@ def do_receive_pbx_event(pbx: Pbx, raw: bytes) -> tuple[PbxEvent, Call]:
     stored.kind = event.event.value
     stored.occurred_at = event.at
     stored.save(update_fields=["call_id", "kind", "occurred_at"])
-    call = apply_pbx_events(pbx, event.call_id)
-    PbxEvent.objects.filter(pk=stored.pk).update(processed_at=timezone.now())
+    try:
+        call = apply_pbx_events(pbx, event.call_id)
+    except Exception as error:
+        # A fault of ours: the event stays stored, is applied again by
+        # apply_stranded_events, and the PBX is told to try again (5xx).
+        logger.exception("PBX event %s of call %s was not applied", stored.pk, event.call_id)
+        PbxEvent.objects.filter(pk=stored.pk).update(
+            error=str(error)[:2000] or type(error).__name__
+        )
+        raise
+    PbxEvent.objects.filter(pbx=pbx, call_id=event.call_id, processed_at__isnull=True).exclude(
+        kind=""
+    ).update(processed_at=timezone.now(), error="")
     return stored, call
+
+
+def do_apply_stranded_events() -> int:
+    """Events stored but never applied (the process died, or applying
+    failed), a minute or more old: their calls rebuilt again."""
+    stranded = (
+        PbxEvent.objects.filter(
+            processed_at__isnull=True, received_at__lt=timezone.now() - timedelta(minutes=1)
+        )
+        .exclude(kind="")
+        .values_list("pbx_id", "call_id")
+        .order_by()
+        .distinct()[:200]
+    )
+    applied = 0
+    for pbx_id, call_id in list(stranded):
+        pbx = Pbx.objects.get(pk=pbx_id)
+        try:
+            apply_pbx_events(pbx, call_id)
+        except Exception as error:
+            logger.exception("PBX events of call %s were not applied", call_id)
+            PbxEvent.objects.filter(pbx=pbx, call_id=call_id, processed_at__isnull=True).update(
+                error=str(error)[:2000] or type(error).__name__
+            )
+            continue
+        PbxEvent.objects.filter(pbx=pbx, call_id=call_id, processed_at__isnull=True).exclude(
+            kind=""
+        ).update(processed_at=timezone.now(), error="")
+        applied += 1
+    return applied
 
 
 def apply_pbx_events(pbx: Pbx, call_id: str) -> Call:

@@ -1,9 +1,11 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from carebase.telephony.actions import do_issue_pbx_token
+from carebase.telephony.actions import do_issue_pbx_token, do_map_extension
 from carebase.telephony.models import Call, Callback, Extension, Pbx, PbxEvent
 
 
@@ -32,6 +34,13 @@ class ExtensionAdmin(admin.ModelAdmin):
     list_filter = ["pbx", ("user", admin.EmptyFieldListFilter)]
     list_editable = ["user"]
     search_fields = ["number"]
+
+    def save_model(self, request: HttpRequest, obj: Extension, form: Any, change: bool) -> None:
+        # Mapped: its calls and rings so far are the agent's too.
+        if change and "user" in form.changed_data:
+            do_map_extension(obj, obj.user)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Call)

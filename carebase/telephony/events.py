@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, field_validator
 
 
 class EventKind(StrEnum):
@@ -59,6 +59,12 @@ class PbxEventIn(Schema):
     extension: str = Field("", max_length=80, description="The extension or SIP user.")
     reason: EndReason | None = None
     recording_url: str = Field("", max_length=500, pattern=r"^(https?://.*)?$")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def without_nul(cls, value: object) -> object:
+        # Valid JSON, but no text column of PostgreSQL can hold it.
+        return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 # Events of one moment fold in the order a call lives them.

@@ -64,7 +64,7 @@ def agent_report(
     lines: dict[int, AgentLine] = {}
     rows = (
         answered.values("agent", "wait_seconds")
-        .annotate(count=Count("pk"), talk=Sum("talk_seconds"))
+        .annotate(count=Count("*"), talk=Sum("talk_seconds"))
         .order_by()
     )
     for row in rows:
@@ -77,7 +77,7 @@ def agent_report(
         line = lines[agent_id]
         line.average_answer_seconds = sum(wait * count for wait, count in counted) / line.answered
         line.p90_answer_seconds = _percentile(counted, line.answered, 0.9)
-    for ring in passed.values("agent").annotate(count=Count("pk")).order_by():
+    for ring in passed.values("agent").annotate(count=Count("*")).order_by():
         lines.setdefault(ring["agent"], AgentLine(agent=ring["agent"])).missed = ring["count"]
     users = User.objects.in_bulk(list(lines))
     for line in lines.values():

@@ -33,6 +33,7 @@ from carebase.telephony.models import (
     Pbx,
 )
 from carebase.telephony.report import agent_report
+from carebase.tickets.access import access_ticket, tickets_for
 
 PAGE = 50
 
@@ -91,8 +92,10 @@ def call_list(request: AuthenticatedRequest) -> HttpResponse:
 def _call_page(
     request: AuthenticatedRequest, call: Call, *, form: SummaryForm | None = None, status: int = 200
 ) -> HttpResponse:
+    visible = call.ticket_id is not None and tickets_for(request.user).filter(pk=call.ticket_id)
     context = {
         "call": call,
+        "ticket_visible": bool(visible and visible.exists()),
         "rings": call.rings.select_related("agent", "extension"),
         "can_hear": can_hear(request.user, call),
         "can_work": has_perm(request.user, Perm.WORK_TICKETS),
@@ -111,6 +114,9 @@ def call_detail(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
 def call_summary(request: AuthenticatedRequest, call_id: int) -> HttpResponse:
     call = access_call(request.user, call_id)
     require_perm(request.user, Perm.WORK_TICKETS)
+    if call.ticket_id is not None:
+        # A note goes only into a conversation the agent may work.
+        access_ticket(request.user, call.ticket_id, work=True)
     form = SummaryForm(request.POST)
     if form.is_valid():
         try:

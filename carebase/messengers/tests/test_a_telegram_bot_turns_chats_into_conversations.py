@@ -185,11 +185,49 @@ def test_a_file_the_bot_api_cannot_give_now_is_filed_again_later(api, bot):
     stored = InboundUpdate.objects.get()
     assert stored.status == UpdateStatus.FAILED and stored.error == "Bad Gateway"
     assert Ticket.objects.count() == 0
-    InboundUpdate.objects.update(received_at=timezone.now() - timedelta(minutes=5))
+    assert stored.next_attempt_at > timezone.now()  # a pause before the next try
+    file_stranded_updates.call()
+    assert InboundUpdate.objects.get().status == UpdateStatus.FAILED
+    past = timezone.now() - timedelta(minutes=5)
+    InboundUpdate.objects.update(received_at=past, next_attempt_at=past)
     file_stranded_updates.call()
     stored.refresh_from_db()
     assert stored.status == UpdateStatus.PROCESSED
     assert Ticket.objects.get().messages.get().attachments.count() == 1
+
+
+def test_on_the_last_try_the_message_is_filed_without_the_file_it_still_lacks(api, bot):
+    api.fail_next = [502] * 5
+    post(bot, update("document"))
+    for _attempt in range(4):
+        past = timezone.now() - timedelta(days=1)
+        InboundUpdate.objects.update(received_at=past, next_attempt_at=past)
+        file_stranded_updates.call()
+    stored = InboundUpdate.objects.get()
+    assert (stored.status, stored.attempts) == (UpdateStatus.PROCESSED, 5)
+    text = Ticket.objects.get().messages.get().body_text
+    assert "raport-polaczen.csv" in text and "Bad Gateway" in text
+
+
+def test_a_message_to_a_merged_conversation_goes_on_in_the_one_it_was_merged_into(bot, agent):
+    from carebase.tickets.actions import do_create_ticket, do_merge_tickets
+
+    post(bot, update("text"))
+    chat_ticket = Ticket.objects.get()
+    other = do_create_ticket(
+        subject="Nagrania", body="x", requester=chat_ticket.requester, channel="email"
+    )
+    do_merge_tickets(chat_ticket, other, actor=agent)
+    post(bot, update("photo"))
+    assert Ticket.objects.count() == 2
+    assert other.messages.filter(body_text="Tak wygląda błąd").exists()
+
+
+def test_a_nul_in_a_message_is_dropped_not_a_reason_to_lose_it(bot):
+    body = update("text")
+    body["message"]["text"] = "Dzień\u0000dobry"
+    assert post(bot, body).status_code == 200
+    assert Ticket.objects.get().messages.get().body_text == "Dzieńdobry"
 
 
 def test_a_file_that_can_never_come_is_named_and_the_message_filed(api, bot):

@@ -272,3 +272,35 @@ def test_the_report_percentile_matches_interpolation_between_ranks():
     expected = statistics.quantiles(waits, n=10, method="inclusive")[-1]
     assert _percentile(counted, len(waits), 0.9) == pytest.approx(expected)
     assert _percentile([(7, 1)], 1, 0.9) == 7
+
+
+def test_a_summary_goes_only_into_a_conversation_the_agent_may_work(agent, calls):
+    from carebase.accounts.models import Team
+
+    vip = Team.objects.create(slug="vip", name="VIP", kind="support")
+    anna = do_create_contact(actor=None, name="Anna Nowak", phones=["+48601234567"])
+    secret = do_create_ticket(
+        subject="Secret VIP", body="x", requester=anna, channel="phone", team=vip
+    )
+    call = calls["agent_answered"]
+    call.ticket = secret
+    call.save()
+    client = client_for(agent)
+    page = client.get(f"/calls/{call.pk}/").content.decode()
+    assert "Secret VIP" not in page and 'id="summary"' not in page
+    assert client.post(f"/calls/{call.pk}/summary/", {"body": "Peek"}).status_code == 404
+    assert not secret.messages.filter(body_text="Peek").exists()
+
+
+def test_mapping_an_extension_gives_its_agent_the_calls_and_rings_it_had(pbx, admin, agent):
+    from carebase.telephony.actions import do_map_extension
+
+    extension = Extension.objects.create(pbx=pbx, number="150")
+    start = datetime(2026, 11, 30, 10, 0, tzinfo=WARSAW)
+    call = make_call(pbx, "z", start=start)
+    call.extension = extension
+    call.save()
+    Ring.objects.create(call=call, extension=extension, rang_at=start, answered=True)
+    assert do_map_extension(extension, agent) == 1
+    call.refresh_from_db()
+    assert call.agent == agent and Ring.objects.get().agent == agent

@@ -181,3 +181,60 @@ def test_a_cdr_import_files_its_recent_calls_only(tmp_path, agent):
         stdout=StringIO(), stderr=StringIO(),
     )  # fmt: skip
     assert Ticket.objects.count() == 1
+
+
+def test_an_answer_reported_after_the_end_turns_the_callback_into_the_call_it_was(phone, agent):
+    phone.event(
+        "started",
+        "late",
+        "2026-11-30T10:00:00+01:00",
+        **{"from": "+48601234567", "to": "+48221000000"},
+    )
+    phone.event("ringing", "late", "2026-11-30T10:00:01+01:00", extension="100")
+    missed = phone.event("ended", "late", "2026-11-30T10:03:00+01:00")
+    callback = Callback.objects.get()
+    assert missed["ticket"] == callback.ticket_id and missed["disposition"] == "missed"
+    answered = phone.event("answered", "late", "2026-11-30T10:00:09+01:00", extension="100")
+    assert answered["disposition"] == "answered"
+    callback.refresh_from_db()
+    assert callback.done_by_id == answered["call"]
+
+
+def test_one_answered_call_back_settles_every_open_callback_of_the_number(phone):
+    first = phone.inbound("10:00")
+    second = phone.inbound("11:30")
+    assert first["ticket"] != second["ticket"]
+    back = phone.outbound("11:40", "+48601234567")
+    assert back["ticket"] == second["ticket"]
+    assert not Callback.objects.filter(done_at__isnull=True).exists()
+
+
+def test_a_callback_solved_by_hand_is_not_joined_nor_linked(phone, agent):
+    from carebase.tickets.actions import do_change_status
+
+    first = phone.inbound("10:00")
+    do_change_status(Ticket.objects.get(pk=first["ticket"]), "solved", actor=agent)
+    again = phone.inbound("10:20")
+    assert again["ticket"] != first["ticket"]
+    assert Ticket.objects.get(pk=again["ticket"]).status == "new"
+    back = phone.outbound("10:30", "+48601234567")
+    assert back["ticket"] == again["ticket"]
+
+
+def test_a_number_no_contact_can_hold_is_kept_as_a_call_and_opens_nothing(phone):
+    result = phone.inbound("10:00", answered_after=5, number="+999")
+    assert result["ticket"] is None
+    call = Call.objects.get(pk=result["call"])
+    assert (call.caller, call.disposition) == ("+999", "answered")
+
+
+def test_events_that_were_not_applied_are_applied_again(phone):
+    from carebase.telephony.actions import do_apply_stranded_events
+    from carebase.telephony.models import PbxEvent
+
+    phone.inbound("10:00", answered_after=5)
+    PbxEvent.objects.update(processed_at=None, received_at=timezone.now() - timedelta(minutes=5))
+    Call.objects.update(talk_seconds=0)
+    assert do_apply_stranded_events() == 1
+    assert Call.objects.get().talk_seconds == 8
+    assert not PbxEvent.objects.filter(processed_at__isnull=True).exists()
