@@ -137,6 +137,20 @@ class ApiClient:
 
 
 @pytest.fixture
+def media_in_tmp(settings: Any, tmp_path: Any) -> Any:
+    """Uploaded and stored files (attachments, recordings, imports) go to the
+    test's own folder, not var/media."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
+@pytest.fixture
 def api_as():
     return ApiClient
 

@@ -29,7 +29,7 @@ from carebase.mail.models import (
     OutboundEmail,
     OutboundStatus,
 )
-from carebase.tickets.channels import Delivery
+from carebase.tickets.channels import Delivery, deliveries_of
 from carebase.tickets.models import Channel, Message, Ticket
 
 logger = logging.getLogger(__name__)
@@ -113,16 +113,8 @@ class EmailChannel:
         return True
 
     def deliveries(self, messages: list[Message]) -> dict[int, Delivery]:
-        labels = dict(OutboundStatus.choices)
         found = OutboundEmail.objects.filter(ticket_message__in=[m.pk for m in messages])
-        return {
-            outbound.ticket_message_id: Delivery(
-                state=outbound.status,
-                label=str(labels[outbound.status]),
-                detail=outbound.last_error,
-            )
-            for outbound in found
-        }
+        return deliveries_of(found, dict(OutboundStatus.choices))
 
     def originals(self, messages: list[Message]) -> dict[int, str]:
         from django.urls import reverse

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from carebase.api.limits import read_body
 from carebase.messengers.actions import (
     BodyRejected,
     do_receive_telegram_update,
@@ -28,14 +29,7 @@ class Accepted(Schema):
 
 
 def _body(request: HttpRequest) -> bytes:
-    limit = settings.MESSENGER_UPDATE_MAX_BYTES
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if declared.isdigit() and int(declared) > limit:
-        raise HttpError(413, f"A message is at most {limit} bytes.")
-    raw = request.read(limit + 1)
-    if len(raw) > limit:
-        raise HttpError(413, f"A message is at most {limit} bytes.")
-    return raw
+    return read_body(request, settings.MESSENGER_UPDATE_MAX_BYTES, "A message")
 
 
 RESPONSES: dict[int, Any] = {200: Accepted, 400: Any, 403: Any, 413: Any, 422: Any}

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from carebase.messengers import telegram
 from carebase.messengers.models import Chat, DeliveryStatus, OutboundMessage, WebhookChannel
-from carebase.tickets.channels import Delivery
+from carebase.tickets.channels import Delivery, deliveries_of
 from carebase.tickets.models import Channel, Message
 
 MAX_ATTEMPTS = 6
@@ -81,16 +81,8 @@ class MessengerChannel:
         return True
 
     def deliveries(self, messages: list[Message]) -> dict[int, Delivery]:
-        labels = dict(DeliveryStatus.choices)
         found = OutboundMessage.objects.filter(ticket_message__in=[m.pk for m in messages])
-        return {
-            outbound.ticket_message_id: Delivery(
-                state=outbound.status,
-                label=str(labels[outbound.status]),
-                detail=outbound.last_error,
-            )
-            for outbound in found
-        }
+        return deliveries_of(found, dict(DeliveryStatus.choices))
 
     def originals(self, messages: list[Message]) -> dict[int, str]:
         return {}

@@ -18,6 +18,7 @@ from pydantic import field_validator
 
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import token_digest
+from carebase.api.limits import read_body
 from carebase.api.pagination import ERRORS, Id, PageParams, paginate
 from carebase.core.access import Perm, require_perm
 from carebase.telephony.access import access_call, calls_for, can_hear, sees_every_agent
@@ -206,13 +207,7 @@ def post_event(request: HttpRequest) -> Status:
     is stored as it came before it is read; events of a call may come in
     any order, or twice. See docs/phone.md for the Asterisk forwarder."""
     pbx: Pbx = request.auth  # type: ignore[attr-defined]
-    limit = settings.PBX_EVENT_MAX_BYTES
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if declared.isdigit() and int(declared) > limit:
-        raise HttpError(413, f"An event is at most {limit} bytes.")
-    raw = request.read(limit + 1)
-    if len(raw) > limit:
-        raise HttpError(413, f"An event is at most {limit} bytes.")
+    raw = read_body(request, settings.PBX_EVENT_MAX_BYTES, "An event")
     try:
         stored, call = do_receive_pbx_event(pbx, raw)
     except EventRejected as rejected:

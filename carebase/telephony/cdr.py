@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -89,20 +90,26 @@ def read_asterisk_csv(lines: Iterable[str], *, tz: tzinfo) -> Iterator[CdrRow | 
     """Each record of a Master.csv, in order: a CdrRow, or a CdrProblem for
     a line that cannot be one. `tz`: the zone the PBX writes its dates in."""
     reader = csv.reader(lines, strict=True)
-    line = 1
+    for line, fields in _records(reader, first_line=1):
+        yield fields if isinstance(fields, CdrProblem) else _row(line, fields, tz)
+
+
+def _records(reader: Any, *, first_line: int) -> Iterator[tuple[int, list[str] | CdrProblem]]:
+    """(the line a record starts on, its fields) of each record of a CSV
+    reader, or a CdrProblem for one that is not CSV; blank lines skipped."""
+    line = first_line
     while True:
         try:
             fields = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            yield CdrProblem(line, _("Not a CSV line: %(error)s.") % {"error": error})
+            yield line, CdrProblem(line, _("Not a CSV line: %(error)s.") % {"error": error})
             line = reader.line_num + 1
             continue
         start_line, line = line, reader.line_num + 1
-        if not fields or fields == [""]:
-            continue  # a blank line
-        yield _row(start_line, fields, tz)
+        if fields and fields != [""]:
+            yield start_line, fields
 
 
 def _row(line: int, fields: list[str], tz: tzinfo) -> CdrRow | CdrProblem:
@@ -300,20 +307,8 @@ def read_mapped_csv(
             _("Name the columns of: %(fields)s (the file has: %(header)s).")
             % {"fields": ", ".join(missing), "header": ", ".join(header)}
         )
-    line = 2
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield CdrProblem(line, _("Not a CSV line: %(error)s.") % {"error": error})
-            line = reader.line_num + 1
-            continue
-        start_line, line = line, reader.line_num + 1
-        if not fields or fields == [""]:
-            continue
-        yield _mapped_row(start_line, fields, where, tz)
+    for line, fields in _records(reader, first_line=reader.line_num + 1):
+        yield fields if isinstance(fields, CdrProblem) else _mapped_row(line, fields, where, tz)
 
 
 def _mapped_row(

@@ -12,7 +12,18 @@ from carebase.telephony.cdr import MAPPED_FIELDS
 from carebase.telephony.models import Direction, Disposition, ImportFormat, Pbx
 
 
-class CallFilterForm(forms.Form):
+class _Dates(forms.Form):
+    """A form with since and until dates: the end may not come before the start."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end comes before the start."))
+        return cleaned
+
+
+class CallFilterForm(_Dates):
     agent = forms.ModelChoiceField(
         label=_("Agent"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
     )
@@ -35,28 +46,14 @@ class CallFilterForm(forms.Form):
         self.fields["direction"].choices = everything + Direction.choices  # type: ignore[attr-defined]
         self.fields["disposition"].choices = everything + Disposition.choices  # type: ignore[attr-defined]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The end comes before the start."))
-        return cleaned
 
-
-class PeriodForm(forms.Form):
+class PeriodForm(_Dates):
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The end comes before the start."))
-        return cleaned
 
     def period(self) -> tuple[datetime, datetime]:
         """[start of `since`, end of `until`) in the current zone; the last 30 days by default."""

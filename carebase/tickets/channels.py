@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from carebase.tickets.models import Message
 
@@ -24,6 +24,17 @@ class Delivery:
     state: str  # "queued", "sent", "failed"
     label: str
     detail: str = ""
+
+
+def deliveries_of(outgoing: Iterable[Any], labels: dict[str, Any]) -> dict[int, Delivery]:
+    """The Delivery of each row of a channel's outgoing table (its
+    ticket_message_id, status among `labels` and last_error)."""
+    return {
+        row.ticket_message_id: Delivery(
+            state=row.status, label=str(labels[row.status]), detail=row.last_error
+        )
+        for row in outgoing
+    }
 
 
 class ReplyChannel(Protocol):

@@ -7,19 +7,12 @@ from carebase.core.roles import Role
 from carebase.telephony.models import Call
 from carebase.testing import make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_in_tmp"),
+]
 SAMPLE = Path(__file__).parents[2] / "carebase/telephony/tests/data/calls-export.csv"
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
 
 
 def test_an_admin_maps_the_columns_of_an_export_and_imports_it(signed_in):

@@ -16,6 +16,14 @@ from typing import Any
 TOKEN = "123456:TEST-token_for-carebase"
 
 
+class Commit:
+    """`with Commit.now():` runs what waits for the commit (filing an update,
+    sending a reply) at its end, as production does once the request's
+    transaction commits; conftest.py sets it up for each test."""
+
+    now: Any = None
+
+
 @dataclass
 class BotApi:
     base_url: str = ""

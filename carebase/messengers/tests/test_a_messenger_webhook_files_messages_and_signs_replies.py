@@ -17,7 +17,7 @@ from carebase.crm.actions import do_create_contact
 from carebase.messengers.actions import do_create_webhook_channel
 from carebase.messengers.models import InboundUpdate, OutboundMessage, UpdateStatus
 from carebase.messengers.tasks import retry_messenger_replies
-from carebase.messengers.tests.bot_api import bot_api
+from carebase.messengers.tests.bot_api import Commit, bot_api
 from carebase.testing import client_for
 from carebase.tickets.actions import do_add_reply
 from carebase.tickets.models import Ticket
@@ -32,15 +32,6 @@ MESSAGE = {
     "attachments": [{"url": "https://media.example.com/f/123.pdf", "filename": "zamowienie.pdf"}],
     "sent_at": "2026-12-01T09:15:00+01:00",
 }
-
-
-class Committing:
-    capture = None
-
-
-@pytest.fixture(autouse=True)
-def _after_commit(django_capture_on_commit_callbacks):
-    Committing.capture = django_capture_on_commit_callbacks
 
 
 @pytest.fixture
@@ -61,7 +52,7 @@ def channel(receiver, admin):
 
 def post(channel, body, secret=None):
     raw = body if isinstance(body, (str, bytes)) else json.dumps(body)
-    with Committing.capture(execute=True):
+    with Commit.now():
         return Client().post(
             f"/api/v1/channels/webhook/{secret or channel.secret}",
             data=raw,
@@ -112,7 +103,7 @@ def test_an_agents_reply_is_posted_signed_and_retried_while_the_callback_fails(
     post(channel, MESSAGE)
     ticket = Ticket.objects.get()
     receiver.fail_next = [503]
-    with Committing.capture(execute=True):
+    with Commit.now():
         do_add_reply(ticket, body="Wysłaliśmy fakturę mailem.", author_user=agent)
     outbound = OutboundMessage.objects.get()
     assert (outbound.status, outbound.last_error) == ("queued", "HTTP 503 Service Unavailable")
@@ -137,6 +128,6 @@ def test_an_agents_reply_is_posted_signed_and_retried_while_the_callback_fails(
 def test_a_callback_that_refuses_for_good_is_shown_as_not_delivered(receiver, channel, agent):
     post(channel, MESSAGE)
     receiver.fail_next = [410]
-    with Committing.capture(execute=True):
+    with Commit.now():
         do_add_reply(Ticket.objects.get(), body="Halo?", author_user=agent)
     assert OutboundMessage.objects.get().status == "failed"

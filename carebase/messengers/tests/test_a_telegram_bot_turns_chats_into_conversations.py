@@ -26,24 +26,13 @@ from carebase.messengers.models import (
     UpdateStatus,
 )
 from carebase.messengers.tasks import file_stranded_updates, retry_messenger_replies
-from carebase.messengers.tests.bot_api import TOKEN, bot_api
+from carebase.messengers.tests.bot_api import TOKEN, Commit, bot_api
 from carebase.testing import client_for
 from carebase.tickets.actions import do_add_reply, do_change_status
 from carebase.tickets.models import Ticket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 DATA = Path(__file__).parent / "data" / "telegram"
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
 
 
 @pytest.fixture
@@ -63,21 +52,9 @@ def bot(api, admin):
     )
 
 
-class Committing:
-    """Runs what waits for a commit (filing an update, sending a reply), as
-    production does once the request's transaction commits."""
-
-    capture = None
-
-
-@pytest.fixture(autouse=True)
-def _after_commit(django_capture_on_commit_callbacks):
-    Committing.capture = django_capture_on_commit_callbacks
-
-
 def post(bot, body, secret=None):
     raw = body if isinstance(body, (str, bytes)) else json.dumps(body)
-    with Committing.capture(execute=True):
+    with Commit.now():
         return Client().post(
             f"/api/v1/channels/telegram/{secret or bot.secret}",
             data=raw,
@@ -86,7 +63,7 @@ def post(bot, body, secret=None):
 
 
 def reply(ticket, **fields):
-    with Committing.capture(execute=True):
+    with Commit.now():
         return do_add_reply(ticket, **fields)
 
 

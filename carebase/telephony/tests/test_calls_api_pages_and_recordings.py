@@ -17,19 +17,8 @@ from carebase.telephony.models import Call, Extension, Pbx, Ring
 from carebase.testing import client_for, make_user
 from carebase.tickets.actions import do_create_ticket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 WARSAW = ZoneInfo("Europe/Warsaw")
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
 
 
 @pytest.fixture

@@ -14,24 +14,13 @@ from django.utils.timezone import localtime
 from carebase.telephony.models import Call, CallImport, Extension, Pbx
 from carebase.testing import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 SAMPLE = Path(__file__).parent / "data" / "calls-export.csv"
 COLUMNS = (
     "call_id=Call ID,start=Start Time,answer=Answered At,end=End Time,caller=From,callee=To,"
     "caller_name=Caller Name,agent=Agent Ext,line=Queue,disposition=Status"
 )
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
 
 
 def import_csv(*extra, path=SAMPLE):

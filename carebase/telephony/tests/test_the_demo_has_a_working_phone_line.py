@@ -13,18 +13,7 @@ from carebase.accounts.models import User
 from carebase.telephony.models import Call, Callback, Extension, Ring
 from carebase.testing import client_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 def test_the_demo_seeds_three_months_of_calls_in_the_queue():

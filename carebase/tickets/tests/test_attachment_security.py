@@ -8,18 +8,7 @@ from carebase.testing import client_for
 from carebase.tickets.actions import do_add_reply, do_create_ticket
 from carebase.tickets.models import Attachment, Message
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 def upload(name="log.txt", content=b"call log", content_type="text/plain"):
