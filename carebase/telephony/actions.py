@@ -151,8 +151,8 @@ def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
     extensions = _extensions(pbx, rows, summary)
     drafts = {key: _draft(pbx, key, group, extensions) for key, group in legs.items()}
     contacts = _contacts([draft.customer_number for draft in drafts.values()])
-    stored = Call.objects.filter(Among("unique_id", drafts), pbx=pbx).select_related("extension")
-    existing = {call.unique_id: call for call in stored}
+    stored = Call.objects.filter(Among("unique_id", drafts), pbx=pbx).values_list(*_Stored.COLUMNS)
+    existing = {row[1]: _Stored(*row) for row in stored}
     now = timezone.now()
     new_keys: list[str] = []
     new_rows: list[tuple[Any, ...]] = []
@@ -169,10 +169,7 @@ def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
         if all(getattr(call, name) == value for name, value in values.items()):
             summary.unchanged += 1
             continue
-        for name, value in values.items():
-            setattr(call, name, value)
-        call.updated_at = now
-        changed.append(call)
+        changed.append(Call(pk=call.pk, updated_at=now, **values))
     ids = dict(zip(new_keys, deferred.insert_rows(Call, NEW_CALL_COLUMNS, new_rows), strict=True))
     deferred.update_each(changed, CALL_FIELDS)
     summary.imported += len(new_rows)
@@ -181,10 +178,42 @@ def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
     _store_rings(drafts, ids, existing, extensions)
 
 
+@dataclass(slots=True)
+class _Stored:
+    """What an import compares of a stored call: read as plain values, since
+    building a million model instances would cost more than the rest."""
+
+    pk: int
+    unique_id: str
+    direction: str
+    caller: str
+    caller_name: str
+    callee: str
+    line: str
+    extension_id: int | None
+    extension_number: str | None
+    agent_id: int | None
+    contact_id: int | None
+    started_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    wait_seconds: int
+    talk_seconds: int
+    disposition: str
+    missed_reason: str
+
+    COLUMNS = (
+        "pk", "unique_id", "direction", "caller", "caller_name", "callee", "line",
+        "extension_id", "extension__number", "agent_id", "contact_id", "started_at",
+        "answered_at", "ended_at", "wait_seconds", "talk_seconds", "disposition",
+        "missed_reason",
+    )  # fmt: skip
+
+
 def _store_rings(
     drafts: dict[str, _Draft],
     ids: dict[str, int],
-    existing: dict[str, Call],
+    existing: dict[str, _Stored],
     extensions: dict[str, Extension],
 ) -> None:
     """The rings of the chunk's legs that are not stored yet; a stored one
@@ -244,7 +273,7 @@ class _Draft:
     def customer_number(self) -> str:
         return self.callee if self.direction == Direction.OUTBOUND else self.caller
 
-    def merge(self, call: Call) -> None:
+    def merge(self, call: _Stored) -> None:
         """Take in what an earlier import knew of the call (its other legs).
         The earliest leg says who called whom, on which line: whatever the
         order the legs are read in, the call comes out the same."""
@@ -262,7 +291,7 @@ class _Draft:
         ):
             self.answered = call.answered_at
             self.disposition = Disposition.ANSWERED
-            self.extension = call.extension.number if call.extension else self.extension
+            self.extension = call.extension_number or self.extension
         # What the other legs showed (an agent rang, a menu); the reasons
         # that follow from the times (short abandon, out of hours) are recomputed.
         carried = (MissedReason.NOT_ANSWERED, MissedReason.ABANDONED_IN_MENU)
