@@ -53,6 +53,7 @@ from carebase.crm.models import (
     Tier,
     name_key,
 )
+from carebase.crm.panels import panels_for
 
 PAGE_SIZE = 25
 # How many contacts the merge page offers for one search: enough to spot the
@@ -265,6 +266,7 @@ def contact_detail(request: AuthenticatedRequest, contact_id: int) -> HttpRespon
         "events": events_for(contact)[:20],
         "can_edit": has_perm(request.user, Perm.EDIT_CRM),
         "can_delete": can_delete(request.user),
+        "panels": panels_for(contact, request.user),
     }
     return render(request, "crm/contact_detail.html", context)
 

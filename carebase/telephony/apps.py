@@ -18,7 +18,9 @@ class TelephonyConfig(AppConfig):
     navigation = [NavItem("telephony:call_list", _("Calls"), _sees_calls, order=150)]
 
     def ready(self) -> None:
-        from carebase.telephony.timeline import call_entries
+        from carebase.crm import panels
+        from carebase.telephony.timeline import call_entries, contact_calls_panel
         from carebase.tickets import timeline
 
         timeline.register(call_entries)
+        panels.register(contact_calls_panel)

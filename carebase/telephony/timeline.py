@@ -1,11 +1,12 @@
 """The calls of a conversation on its timeline, with their recordings for
-whom may hear them."""
+whom may hear them; and of a contact, on the contact's page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from carebase.core.access import Perm, has_perm
+from carebase.core.navigation import Panel
 from carebase.telephony.access import calls_for, can_hear
 from carebase.telephony.models import Callback
 from carebase.tickets.models import Ticket
@@ -34,3 +35,15 @@ def call_entries(ticket: Ticket, user: Any) -> list[Entry]:
         )
         for call in calls
     ]
+
+
+SHOWN_CALLS = 10
+
+
+def contact_calls_panel(contact: Any, user: Any) -> Panel | None:
+    """A contact's latest calls, on the contact's page."""
+    if not has_perm(user, Perm.VIEW_CALLS):
+        return None
+    calls = list(calls_for(user).filter(contact=contact).select_related("agent")[: SHOWN_CALLS + 1])
+    context = {"calls": calls[:SHOWN_CALLS], "more": len(calls) > SHOWN_CALLS, "contact": contact}
+    return Panel("telephony/_contact_calls.html", context, order=20)

@@ -20,6 +20,7 @@ from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import User
 from carebase.core.access import Perm, has_perm, require_perm
 from carebase.core.errors import Conflict, show_errors
+from carebase.crm.access import contacts_for
 from carebase.telephony.access import access_call, calls_for, can_hear, sees_every_agent
 from carebase.telephony.actions import do_add_call_summary, do_start_call_import
 from carebase.telephony.forms import CallFilterForm, CallImportForm, PeriodForm, SummaryForm
@@ -66,6 +67,10 @@ def call_list(request: AuthenticatedRequest) -> HttpResponse:
             calls = calls.filter(started_at__lt=end)
     elif form.is_bound:
         calls = calls.none()
+    contact = None
+    if request.GET.get("contact", "").isdigit():
+        contact = contacts_for(request.user).filter(pk=int(request.GET["contact"])).first()
+        calls = calls.filter(contact=contact) if contact is not None else calls.none()
     # Newest first, a page at a time without counting millions of rows.
     page = max(int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1, 1)
     rows = list(calls.order_by("-started_at", "-id")[(page - 1) * PAGE : page * PAGE + 1])
@@ -85,6 +90,7 @@ def call_list(request: AuthenticatedRequest) -> HttpResponse:
         "callbacks": callbacks,
         "now": timezone.now(),
         "can_import": has_perm(request.user, Perm.MANAGE_CHANNELS),
+        "contact": contact,
     }
     return render(request, "telephony/call_list.html", context)
 

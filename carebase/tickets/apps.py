@@ -26,3 +26,8 @@ class TicketsConfig(AppConfig):
         from carebase.tickets.tasks import reindex_merged_requester
 
         contacts_merged.connect(reindex_merged_requester, dispatch_uid="tickets.reindex_merged")
+
+        from carebase.crm import panels
+        from carebase.tickets.views import contact_tickets_panel
+
+        panels.register(contact_tickets_panel)

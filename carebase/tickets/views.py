@@ -562,6 +562,14 @@ def _ticket_page(
     return render(request, "tickets/ticket.html", context, status=status)
 
 
+def contact_tickets_panel(contact: Any, user: Any) -> Panel | None:
+    """A contact's latest conversations that the viewer may see, on the contact's page."""
+    if not has_perm(user, Perm.VIEW_TICKETS):
+        return None
+    tickets = tickets_for(user).filter(requester=contact).order_by("-created_at")[:10]
+    return Panel("tickets/_contact_tickets.html", {"tickets": tickets}, order=10)
+
+
 @login_required
 def ticket_detail(request: AuthenticatedRequest, ticket_id: int) -> HttpResponse:
     _require_agent(request)

@@ -293,3 +293,21 @@ def test_mapping_an_extension_gives_its_agent_the_calls_and_rings_it_had(pbx, ad
     assert do_map_extension(extension, agent) == 1
     call.refresh_from_db()
     assert call.agent == agent and Ring.objects.get().agent == agent
+
+
+def test_a_contacts_page_shows_their_calls_and_links_to_all_of_them(agent, sales, calls):
+    anna = do_create_contact(actor=None, name="Anna Nowak", phones=["+48601234567"])
+    Call.objects.update(contact=anna)
+    page = client_for(agent).get(f"/crm/contacts/{anna.pk}/").content.decode()
+    assert 'id="contact-calls"' in page
+    assert page.count('href="/calls/') >= 4
+    assert (
+        'id="contact-calls"'
+        not in client_for(sales).get(f"/crm/contacts/{anna.pk}/").content.decode()
+    )
+    listed = client_for(agent).get("/calls/", {"contact": anna.pk}).content.decode()
+    assert "Calls of Anna Nowak" in listed
+    assert listed.count('<tr><td><a href="/calls/') == 4
+    other = do_create_contact(actor=None, name="Jan Kowalski")
+    none = client_for(agent).get("/calls/", {"contact": other.pk}).content.decode()
+    assert "No calls match." in none
