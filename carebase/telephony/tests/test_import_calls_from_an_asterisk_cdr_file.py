@@ -119,3 +119,13 @@ def test_a_call_in_the_hour_that_repeats_when_summer_time_ends_is_imported_once(
     )
     assert "1 calls imported" in import_calls(autumn)
     assert "0 updated, 1 unchanged" in import_calls(autumn)
+
+
+def test_the_import_shows_a_progress_bar_with_the_share_read_and_the_rate(db):
+    err = StringIO()
+    call_command(
+        "import_calls", str(SAMPLE), "--format", "asterisk-csv", stdout=StringIO(), stderr=err
+    )
+    bar = err.getvalue()
+    assert "[##############################] 100% 12 records," in bar
+    assert "/s, 0 s left" in bar

@@ -5,7 +5,10 @@ nothing, and on a longer one adds what is new. `--format csv --columns
 
 from __future__ import annotations
 
+import io
+import os
 import sys
+import time
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +22,7 @@ from carebase.telephony.models import ImportFormat, Pbx
 
 FORMATS = tuple(ImportFormat.values)
 SHOWN_PROBLEMS = 50
+BAR = 30
 
 
 class Command(BaseCommand):
@@ -49,12 +53,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         pbx = _pbx(options["pbx"])
         zone = ZoneInfo(pbx.time_zone)
+        self._raw: Any = None
+        self._size = 0
+        self._started = time.monotonic()
         try:
-            lines = (
-                sys.stdin
-                if options["file"] == "-"
-                else open(options["file"], newline="", encoding="utf-8", errors="replace")  # noqa: SIM115 (closed below)
-            )
+            if options["file"] == "-":
+                lines: Any = sys.stdin
+            else:
+                self._raw = open(options["file"], "rb")  # noqa: SIM115 (closed below)
+                self._size = os.fstat(self._raw.fileno()).st_size
+                lines = io.TextIOWrapper(self._raw, encoding="utf-8", errors="replace", newline="")
         except OSError as error:
             raise CommandError(f"Cannot read {options['file']}: {error.strerror}.") from None
         try:
@@ -87,8 +95,27 @@ class Command(BaseCommand):
             )
 
     def _progress(self, summary: ImportSummary) -> None:
-        self.stderr.write(f"\r{summary.rows} records read...", ending="")
+        """A progress bar on stderr: the share of the file read, the rate,
+        and the time left (records read only, from standard input)."""
+        elapsed = max(time.monotonic() - self._started, 0.001)
+        rate = summary.rows / elapsed
+        if self._raw is None or not self._size:
+            self.stderr.write(f"\r{summary.rows:,} records read, {rate:,.0f}/s", ending="")
+        else:
+            done = min(self._raw.tell() / self._size, 1.0)
+            filled = int(done * BAR)
+            left = elapsed * (1 - done) / done if done else 0
+            self.stderr.write(
+                f"\r[{'#' * filled}{'.' * (BAR - filled)}] {done:4.0%} {summary.rows:,} records,"
+                f" {rate:,.0f}/s, {_duration(left)} left ",
+                ending="",
+            )
         self.stderr.flush()
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
 def _pbx(name: str | None) -> Pbx:
