@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import logging
+import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -142,14 +144,32 @@ def do_import_cdr(
     return summary
 
 
-def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
-    if not rows:
-        return  # a chunk of bad lines only
+def draft_chunk(
+    rows: list[CdrRow], short_abandon_seconds: int
+) -> tuple[dict[str, _Draft], set[str]]:
+    """The calls a chunk's rows make (their legs grouped), and the extension
+    numbers the rows name: all of it without the database, so that it can
+    run in another process (see import_file)."""
     legs: dict[str, list[CdrRow]] = {}
     for row in rows:
         legs.setdefault(_call_key(row), []).append(row)
-    extensions = _extensions(pbx, rows, summary)
-    drafts = {key: _draft(pbx, key, group, extensions) for key, group in legs.items()}
+    # A CDR names extensions by number: any short number is one (_is_extension).
+    known: frozenset[str] = frozenset()
+    drafts = {key: _draft(short_abandon_seconds, key, group, known) for key, group in legs.items()}
+    return drafts, _extension_numbers(rows)
+
+
+def _import_chunk(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> None:
+    if not rows:
+        return  # a chunk of bad lines only
+    drafts, numbers = draft_chunk(rows, pbx.short_abandon_seconds)
+    _store_chunk(pbx, drafts, numbers, summary)
+
+
+def _store_chunk(
+    pbx: Pbx, drafts: dict[str, _Draft], numbers: set[str], summary: ImportSummary
+) -> None:
+    extensions = _known_extensions(pbx, numbers, summary)
     contacts = _contacts([draft.customer_number for draft in drafts.values()])
     stored = Call.objects.filter(Among("unique_id", drafts), pbx=pbx).values_list(*_Stored.COLUMNS)
     existing = {row[1]: _Stored(*row) for row in stored}
@@ -331,12 +351,14 @@ class _Draft:
         }
 
 
-def _draft(pbx: Pbx, key: str, legs: list[CdrRow], extensions: dict[str, Extension]) -> _Draft:
+def _draft(
+    short_abandon_seconds: int, key: str, legs: list[CdrRow], known: Container[str]
+) -> _Draft:
     legs.sort(key=lambda leg: (leg.start, leg.sequence or 0))
     first = legs[0]
     answered = [leg for leg in legs if leg.disposition == "ANSWERED" and leg.answer]
-    from_extension = _is_extension(first.src, extensions)
-    to_extension = _is_extension(first.dst, extensions)
+    from_extension = _is_extension(first.src, known)
+    to_extension = _is_extension(first.dst, known)
     if from_extension and to_extension:
         direction = Direction.INTERNAL
     elif from_extension:
@@ -374,9 +396,9 @@ def _draft(pbx: Pbx, key: str, legs: list[CdrRow], extensions: dict[str, Extensi
                 rings.append((peer, leg.start, took, max(int(rang), 0)))
     return _Draft(
         direction=direction,
-        caller=_number(first.caller_number or first.src, extensions),
+        caller=_number(first.caller_number or first.src, known),
         caller_name=first.caller_name[:200],
-        callee=_number(first.dst, extensions),
+        callee=_number(first.dst, known),
         line=(queues[0] if queues else first.dcontext)[:80],
         started=first.start,
         ended=max(leg.end for leg in legs),
@@ -384,7 +406,7 @@ def _draft(pbx: Pbx, key: str, legs: list[CdrRow], extensions: dict[str, Extensi
         extension=extension,
         disposition=disposition,
         reason=reason,
-        short_abandon_seconds=pbx.short_abandon_seconds,
+        short_abandon_seconds=short_abandon_seconds,
         rings=rings,
     )
 
@@ -396,14 +418,16 @@ def _peer(channel: str) -> str | None:
     return match.group("peer")
 
 
-def _is_extension(number: str, extensions: dict[str, Extension]) -> bool:
-    return number in extensions or bool(EXTENSION.match(number))
+def _is_extension(number: str, known: Container[str]) -> bool:
+    """An extension of the PBX: a known one (a SIP user may be a name), or
+    any short number."""
+    return number in known or bool(EXTENSION.match(number))
 
 
-def _number(raw: str, extensions: dict[str, Extension]) -> str:
+def _number(raw: str, known: Container[str]) -> str:
     """E.164 for a telephone number; an extension (or "s") as it is."""
     raw = raw.strip()
-    if _is_extension(raw, extensions) or not raw:
+    if _is_extension(raw, known) or not raw:
         return raw[:80]
     return _e164(raw)
 
@@ -421,9 +445,8 @@ def _e164(raw: str) -> str:
             return raw[:80]
 
 
-def _extensions(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> dict[str, Extension]:
-    """The PBX's extensions these rows name (who called, who answered),
-    the new ones created unmapped."""
+def _extension_numbers(rows: list[CdrRow]) -> set[str]:
+    """The extensions these rows name (who called, who answered)."""
     numbers = set()
     for row in rows:
         for peer in (_peer(row.channel), _peer(row.dstchannel)):
@@ -431,7 +454,7 @@ def _extensions(pbx: Pbx, rows: list[CdrRow], summary: ImportSummary) -> dict[st
                 numbers.add(peer)
         if EXTENSION.match(row.src):
             numbers.add(row.src)
-    return _known_extensions(pbx, numbers, summary)
+    return numbers
 
 
 def _known_extensions(pbx: Pbx, numbers: set[str], summary: ImportSummary) -> dict[str, Extension]:
@@ -1059,8 +1082,12 @@ def run_import(import_id: int) -> CallImport | None:
     try:
         with job.file.open("rb") as raw:
             lines = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
-            rows = read_cdr(job.format, lines, tz=ZoneInfo(job.pbx.time_zone), columns=job.columns)
-            summary = do_import_cdr(job.pbx, rows, progress=progress, file_since=since)
+            if job.format == ImportFormat.ASTERISK_CSV:
+                summary = import_lines(job.pbx, lines, progress=progress, file_since=since)
+            else:
+                zone = ZoneInfo(job.pbx.time_zone)
+                rows = read_cdr(job.format, lines, tz=zone, columns=job.columns)
+                summary = do_import_cdr(job.pbx, rows, progress=progress, file_since=since)
     except (MappingError, OSError, UnicodeError) as error:
         job.status = ImportStatus.FAILED
         job.error = str(error)[:2000]
@@ -1079,3 +1106,84 @@ def run_import(import_id: int) -> CallImport | None:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+# --- Large files: drafting in another process -----------------------------
+
+
+def import_lines(
+    pbx: Pbx,
+    lines: Iterable[str],
+    *,
+    progress: Callable[[ImportSummary], None] | None = None,
+    file_since: datetime | None = None,
+    workers: int = 1,
+) -> ImportSummary:
+    """Import an Asterisk Master.csv read as lines, like do_import_cdr, with
+    the reading and drafting of each chunk done by `workers` other processes
+    while this one writes the chunk before: on a machine of two cores, the
+    CSV parsing and the database each get one. Chunks are written in the
+    file's order, so the legs of a call split between two chunks merge as
+    they do in one process. workers=0: everything in this process."""
+    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
+        zone = ZoneInfo(pbx.time_zone)
+        return do_import_cdr(
+            pbx, read_asterisk_csv(lines, tz=zone), progress=progress, file_since=file_since
+        )
+    summary = ImportSummary()
+    # No more than a few chunks read ahead: a million lines must not wait in memory.
+    ahead = threading.BoundedSemaphore(workers + 2)
+
+    def tasks() -> Iterator[tuple[int, list[str], str, int]]:
+        for first_line, chunk in _line_chunks(lines, CHUNK):
+            ahead.acquire()
+            yield first_line, chunk, pbx.time_zone, pbx.short_abandon_seconds
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        for records, problems, drafts, numbers in pool.imap(_draft_lines, tasks()):
+            ahead.release()
+            summary.rows += records
+            summary.skipped += problems
+            if drafts:
+                with transaction.atomic():
+                    _store_chunk(pbx, drafts, numbers, summary)
+            if progress is not None:
+                progress(summary)
+    if file_since is not None:
+        summary.filed = file_recent_calls(pbx, file_since)
+    return summary
+
+
+def _line_chunks(lines: Iterable[str], size: int) -> Iterator[tuple[int, list[str]]]:
+    """The file's lines in chunks of about `size` records, each ending where
+    a record ends (a quoted field may hold a line break), with the number of
+    its first line."""
+    chunk: list[str] = []
+    first_line, number, quotes, records = 1, 0, 0, 0
+    for line in lines:
+        number += 1
+        chunk.append(line)
+        quotes += line.count('"')
+        if quotes % 2:
+            continue  # inside a quoted field: the record goes on
+        records += 1
+        if records >= size:
+            yield first_line, chunk
+            chunk, first_line, records = [], number + 1, 0
+    if chunk:
+        yield first_line, chunk
+
+
+def _draft_lines(
+    task: tuple[int, list[str], str, int],
+) -> tuple[int, list[CdrProblem], dict[str, _Draft], set[str]]:
+    """In a worker process: a chunk of lines read and drafted."""
+    first_line, lines, zone, short_abandon_seconds = task
+    items = list(read_asterisk_csv(lines, tz=ZoneInfo(zone), first_line=first_line))
+    rows = [item for item in items if isinstance(item, CdrRow)]
+    problems = [item for item in items if isinstance(item, CdrProblem)]
+    if not rows:
+        return len(items), problems, {}, set()
+    drafts, numbers = draft_chunk(rows, short_abandon_seconds)
+    return len(items), problems, drafts, numbers

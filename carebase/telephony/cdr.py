@@ -86,11 +86,14 @@ class CdrProblem:
     reason: str
 
 
-def read_asterisk_csv(lines: Iterable[str], *, tz: tzinfo) -> Iterator[CdrRow | CdrProblem]:
+def read_asterisk_csv(
+    lines: Iterable[str], *, tz: tzinfo, first_line: int = 1
+) -> Iterator[CdrRow | CdrProblem]:
     """Each record of a Master.csv, in order: a CdrRow, or a CdrProblem for
-    a line that cannot be one. `tz`: the zone the PBX writes its dates in."""
+    a line that cannot be one. `tz`: the zone the PBX writes its dates in;
+    `first_line`: the number of the first line (of a chunk of a file)."""
     reader = csv.reader(lines, strict=True)
-    for line, fields in _records(reader, first_line=1):
+    for line, fields in _records(reader, first_line=first_line):
         yield fields if isinstance(fields, CdrProblem) else _row(line, fields, tz)
 
 
@@ -98,6 +101,7 @@ def _records(reader: Any, *, first_line: int) -> Iterator[tuple[int, list[str] |
     """(the line a record starts on, its fields) of each record of a CSV
     reader, or a CdrProblem for one that is not CSV; blank lines skipped."""
     line = first_line
+    offset = first_line - reader.line_num  # the reader counts the lines it has read
     while True:
         try:
             fields = next(reader)
@@ -105,9 +109,9 @@ def _records(reader: Any, *, first_line: int) -> Iterator[tuple[int, list[str] |
             return
         except csv.Error as error:
             yield line, CdrProblem(line, _("Not a CSV line: %(error)s.") % {"error": error})
-            line = reader.line_num + 1
+            line = offset + reader.line_num
             continue
-        start_line, line = line, reader.line_num + 1
+        start_line, line = line, offset + reader.line_num
         if fields and fields != [""]:
             yield start_line, fields
 

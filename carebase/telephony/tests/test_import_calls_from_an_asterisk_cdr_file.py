@@ -129,3 +129,39 @@ def test_the_import_shows_a_progress_bar_with_the_share_read_and_the_rate(db):
     bar = err.getvalue()
     assert "[##############################] 100% 12 records," in bar
     assert "/s, 0 s left" in bar
+
+
+def test_drafting_in_another_process_gives_the_same_calls_and_line_numbers(
+    tmp_path, monkeypatch, agent
+):
+    from carebase.telephony import actions
+
+    # Small chunks, so that the legs of calls and a quoted line break fall on
+    # their borders, as they do in a file of a million records.
+    monkeypatch.setattr(actions, "CHUNK", 3)
+    path = tmp_path / "Master.csv"
+    lines = SAMPLE.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines * 2))
+    Extension.objects.create(pbx=Pbx.objects.create(name="centrala"), number="100", user=agent)
+
+    def imported(workers):
+        out = StringIO()
+        call_command(
+            "import_calls", str(path), "--format", "asterisk-csv", "--workers", str(workers),
+            "--file-recent", "0", stdout=out, stderr=StringIO(),
+        )  # fmt: skip
+        calls = sorted(
+            Call.objects.values_list(
+                "unique_id", "direction", "caller", "callee", "agent", "started_at",
+                "answered_at", "ended_at", "disposition", "missed_reason",
+            )
+        )  # fmt: skip
+        return out.getvalue(), calls
+
+    in_one, calls_in_one = imported(0)
+    Call.objects.all().delete()
+    Extension.objects.filter(user__isnull=True).delete()
+    in_two, calls_in_two = imported(1)
+    assert calls_in_two == calls_in_one
+    assert in_two == in_one
+    assert f"line {len(lines) + 6}: " in in_two  # a bad line of the second copy

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from carebase.telephony.actions import ImportSummary, do_import_cdr, read_cdr
+from carebase.telephony.actions import ImportSummary, do_import_cdr, import_lines, read_cdr
 from carebase.telephony.cdr import MAPPED_FIELDS, MappingError, parse_mapping
 from carebase.telephony.models import ImportFormat, Pbx
 
@@ -40,6 +40,13 @@ class Command(BaseCommand):
             help="For --format csv: which column holds what, as field=Column name, comma"
             " separated. Fields: " + ", ".join(MAPPED_FIELDS) + ". A field left out is looked"
             " for under its own name.",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Processes that read and draft the Asterisk file while this one writes"
+            " (default 1; 0: all in this process).",
         )
         parser.add_argument(
             "--file-recent",
@@ -71,8 +78,17 @@ class Command(BaseCommand):
                 raise CommandError("--file-recent takes a number of hours, 0 or more.")
             since = timezone.now() - timedelta(hours=hours) if hours else None
             columns = parse_mapping(options["columns"])
-            rows = read_cdr(options["format"], lines, tz=zone, columns=columns)
-            summary = do_import_cdr(pbx, rows, progress=self._progress, file_since=since)
+            if options["format"] == ImportFormat.ASTERISK_CSV:
+                summary = import_lines(
+                    pbx,
+                    lines,
+                    progress=self._progress,
+                    file_since=since,
+                    workers=options["workers"],
+                )
+            else:
+                rows = read_cdr(options["format"], lines, tz=zone, columns=columns)
+                summary = do_import_cdr(pbx, rows, progress=self._progress, file_since=since)
         except MappingError as error:
             raise CommandError(str(error)) from None
         finally:
