@@ -1083,7 +1083,11 @@ def run_import(import_id: int) -> CallImport | None:
         with job.file.open("rb") as raw:
             lines = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
             if job.format == ImportFormat.ASTERISK_CSV:
-                summary = import_lines(job.pbx, lines, progress=progress, file_since=since)
+                # In one process: the task worker runs threads (its heartbeat),
+                # and forking a process with threads is not safe.
+                summary = import_lines(
+                    job.pbx, lines, progress=progress, file_since=since, workers=0
+                )
             else:
                 zone = ZoneInfo(job.pbx.time_zone)
                 rows = read_cdr(job.format, lines, tz=zone, columns=job.columns)
