@@ -73,8 +73,9 @@ CHUNK = 5000
 logger = logging.getLogger(__name__)
 # Applications that play a menu: a caller who hangs up there never reached a queue.
 MENU_APPS = {"background", "read", "waitexten", "ivr", "playback"}
-# A channel such as "PJSIP/101-0000000a": its peer is "101".
-CHANNEL_PEER = re.compile(r"^[^/]+/(?P<peer>[^-/@]+)")
+# A channel such as "PJSIP/101-0000000a": its peer is "101" (an extension:
+# 2 to 6 digits, then the end or one of - / @).
+CHANNEL_PEER = re.compile(r"^[^/]+/(?P<peer>\d{2,6})(?:[-/@]|$)")
 EXTENSION = re.compile(r"^\d{2,6}$")
 CALL_FIELDS = [
     "direction",
@@ -372,6 +373,7 @@ def _draft(
             "NO ANSWER": Disposition.MISSED,
             "BUSY": Disposition.BUSY,
         }.get(first.disposition, Disposition.FAILED)
+    peers = [_peer(leg.dstchannel) for leg in legs]  # who each leg rang
     extension = ""
     if direction == Direction.OUTBOUND:
         extension = first.src
@@ -379,15 +381,14 @@ def _draft(
         extension = _peer(answered[0].dstchannel) or ""
     reason = ""
     if not answered:
-        if any(_peer(leg.dstchannel) for leg in legs):
+        if any(peers):
             reason = MissedReason.NOT_ANSWERED
         elif any(leg.lastapp.lower() in MENU_APPS for leg in legs):
             reason = MissedReason.ABANDONED_IN_MENU
     queues = [leg.lastdata.split(",")[0] for leg in legs if leg.lastapp.lower() == "queue"]
     rings = []
     if direction != Direction.OUTBOUND:
-        for leg in legs:
-            peer = _peer(leg.dstchannel)
+        for leg, peer in zip(legs, peers, strict=True):
             if peer:
                 took = leg.disposition == "ANSWERED" and leg.answer is not None
                 rang = (
@@ -413,9 +414,7 @@ def _draft(
 
 def _peer(channel: str) -> str | None:
     match = CHANNEL_PEER.match(channel)
-    if match is None or not EXTENSION.match(match.group("peer")):
-        return None
-    return match.group("peer")
+    return match.group("peer") if match is not None else None
 
 
 def _is_extension(number: str, known: Container[str]) -> bool:
