@@ -160,9 +160,12 @@ def insert_rows(
     key = str(meta.pk.column)
     names_sql = ", ".join(quote(str(field.column)) for field in [meta.pk, *columns])
     with connection.cursor() as cursor:
+        # The sequence named once: in the select list, pg_get_serial_sequence
+        # would be looked up again for every row.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, key])
+        (sequence,) = cursor.fetchone()
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, key, len(rows)],
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, len(rows)]
         )
         ids = [row[0] for row in cursor.fetchall()]
         with cursor.copy(f"COPY {quote(meta.db_table)} ({names_sql}) FROM STDIN") as copy:

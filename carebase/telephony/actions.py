@@ -10,12 +10,14 @@ is finished by running it again.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import multiprocessing
 import re
 import threading
 from collections.abc import Callable, Container, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -132,6 +134,34 @@ def do_import_cdr(
     history: nobody rings back a call of last month)."""
     summary = ImportSummary()
     stream = iter(items)
+    with _without_cycle_collection():
+        _import_chunks(pbx, stream, summary, progress)
+    if file_since is not None:
+        summary.filed = file_recent_calls(pbx, file_since)
+    return summary
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector kept off while an import runs: the rows it
+    makes hold no cycles, and its passes over them, every few hundred new
+    objects, took a tenth of an import's time. Collected once at the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
+def _import_chunks(
+    pbx: Pbx,
+    stream: Iterator[CdrRow | CdrProblem],
+    summary: ImportSummary,
+    progress: Callable[[ImportSummary], None] | None,
+) -> None:
     while chunk := list(islice(stream, CHUNK)):
         rows = [item for item in chunk if isinstance(item, CdrRow)]
         summary.skipped += [item for item in chunk if isinstance(item, CdrProblem)]
@@ -140,9 +170,6 @@ def do_import_cdr(
             _import_chunk(pbx, rows, summary)
         if progress is not None:
             progress(summary)
-    if file_since is not None:
-        summary.filed = file_recent_calls(pbx, file_since)
-    return summary
 
 
 def draft_chunk(
@@ -1143,7 +1170,7 @@ def import_lines(
             yield first_line, chunk, pbx.time_zone, pbx.short_abandon_seconds
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with _without_cycle_collection(), context.Pool(workers) as pool:
         for records, problems, drafts, numbers in pool.imap(_draft_lines, tasks()):
             ahead.release()
             summary.rows += records
