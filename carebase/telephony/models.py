@@ -104,7 +104,14 @@ class Call(models.Model):
 
     # Indexes: a call table holds millions of rows, each index is paid on
     # every import; foreign keys led by a composite index have none of their own.
-    pbx = models.ForeignKey(Pbx, on_delete=models.PROTECT, related_name="calls", db_index=False)
+    # The PBX, extension and agent keys have no constraint in the database
+    # (db_constraint=False): its check of each new row took a quarter of an
+    # import, and the import has just read those rows itself. Deletes go
+    # through Django, which protects, nulls or cascades as on_delete says
+    # (docs/architecture.md, "Calls without database foreign keys").
+    pbx = models.ForeignKey(
+        Pbx, on_delete=models.PROTECT, related_name="calls", db_index=False, db_constraint=False
+    )
     # The PBX's own id of the call (Asterisk's linkedid, else uniqueid): what
     # makes an import or an event idempotent.
     unique_id = models.CharField(max_length=150)
@@ -120,6 +127,7 @@ class Call(models.Model):
         on_delete=models.SET_NULL,
         related_name="calls",
         db_index=False,  # extensions are remapped, hardly ever deleted
+        db_constraint=False,
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,7 +137,10 @@ class Call(models.Model):
         on_delete=models.SET_NULL,
         related_name="calls",
         db_index=False,
+        db_constraint=False,
     )
+    # The contact keeps its constraint: a merge or an erasure racing an
+    # import must fail, not leave a call pointing at nobody.
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
     )
@@ -200,9 +211,16 @@ class Ring(models.Model):
     """An extension the call rang, and whether its agent took it: what says
     who answers and who lets the phone ring."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="rings", db_index=False)
+    # No constraints in the database, as for Call's PBX and agent.
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="rings", db_index=False, db_constraint=False
+    )
     extension = models.ForeignKey(
-        Extension, on_delete=models.CASCADE, related_name="rings", db_index=False
+        Extension,
+        on_delete=models.CASCADE,
+        related_name="rings",
+        db_index=False,
+        db_constraint=False,
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -211,6 +229,7 @@ class Ring(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     rang_at = models.DateTimeField()
     answered = models.BooleanField(default=False)

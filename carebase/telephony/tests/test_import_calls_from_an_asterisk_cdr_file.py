@@ -165,3 +165,38 @@ def test_drafting_in_another_process_gives_the_same_calls_and_line_numbers(
     assert calls_in_two == calls_in_one
     assert in_two == in_one
     assert f"line {len(lines) + 6}: " in in_two  # a bad line of the second copy
+
+
+def test_deletes_keep_calls_consistent_without_database_constraints(agent):
+    """Calls and rings name their PBX, extension and agent without a
+    constraint in the database (docs/architecture.md): Django's delete
+    must still protect, null and cascade."""
+    from django.db.models import ProtectedError
+
+    from carebase.telephony.models import Ring
+
+    pbx = Pbx.objects.create(name="centrala")
+    extension = Extension.objects.create(pbx=pbx, number="100", user=agent)
+    import_calls()
+    answered = Call.objects.filter(agent=agent).count()
+    assert answered and Ring.objects.filter(agent=agent).exists()
+    with pytest.raises(ProtectedError):
+        pbx.delete()
+    agent.delete()
+    assert Call.objects.filter(extension=extension, agent__isnull=True).count() == answered
+    assert not Ring.objects.filter(agent__isnull=False).exists()
+    extension.delete()
+    assert not Call.objects.filter(extension__number="100").exists()
+    assert not Ring.objects.filter(extension__number="100").exists()
+    call = Call.objects.filter(rings__isnull=False).first()
+    others = Ring.objects.exclude(call=call).count()
+    call.delete()
+    assert Ring.objects.count() == others
+
+
+def test_an_import_leaves_the_cycle_collector_on(db):
+    import gc
+
+    Pbx.objects.create(name="centrala")
+    import_calls()
+    assert gc.isenabled()
