@@ -18,7 +18,9 @@ django_http = get_asgi_application()  # sets Django up before the routes import 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
+from carebase.chat.routing import websocket_urlpatterns as visitor_sockets  # noqa: E402
 from carebase.core.relay import ForwardingWhileOpen  # noqa: E402
 from carebase.core.routing import websocket_urlpatterns  # noqa: E402
 from carebase.core.search import warm_up  # noqa: E402
@@ -29,7 +31,19 @@ application = ProtocolTypeRouter(
     {
         "http": django_http,
         "websocket": ForwardingWhileOpen(
-            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            URLRouter(
+                [
+                    # The chat widget runs on clients' sites: its socket checks
+                    # each widget's allowed sites itself.
+                    *visitor_sockets,
+                    re_path(
+                        r"",
+                        AllowedHostsOriginValidator(
+                            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                        ),
+                    ),
+                ]
+            )
         ),
     }
 )

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "carebase.mail",
     "carebase.telephony",
     "carebase.messengers",
+    "carebase.chat",
     "carebase.api",
     "django.contrib.admin",
     "django.contrib.auth",

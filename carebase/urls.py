@@ -18,6 +18,7 @@ urlpatterns = [
     path("mail/", include("carebase.mail.urls")),
     path("calls/", include("carebase.telephony.urls")),
     path("messengers/", include("carebase.messengers.urls")),
+    path("chat/", include("carebase.chat.urls")),
     path("portal/", include("carebase.tickets.portal_urls")),
     path("", include("carebase.core.urls")),
 ]

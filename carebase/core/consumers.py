@@ -4,7 +4,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from carebase.core.access import Perm, has_perm
-from carebase.core.realtime import ALL_TEAMS_GROUP, TRIAGE_GROUP, team_group, user_group
+from carebase.core.realtime import (
+    ALL_TEAMS_GROUP,
+    TRIAGE_GROUP,
+    receiver,
+    team_group,
+    user_group,
+)
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -36,9 +42,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        # The socket is server → browser; a ping keeps proxies from closing it.
-        if isinstance(content, dict) and content.get("event") == "ping":
+        # A ping keeps proxies from closing the socket; other events (typing,
+        # viewing) go to the app that registered them (core.realtime).
+        if not isinstance(content, dict):
+            return
+        if content.get("event") == "ping":
             await self.send_json({"event": "pong", "payload": {}})
+            return
+        handler = receiver(content.get("event"))
+        payload = content.get("payload")
+        if handler is not None and isinstance(payload, dict):
+            await database_sync_to_async(handler)(self.scope["user"], payload)
 
     async def live_event(self, message: dict[str, Any]) -> None:
         await self.send_json({"event": message["event"], "payload": message["payload"]})

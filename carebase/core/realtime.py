@@ -125,3 +125,17 @@ def _send_after_commit(sending: list[tuple[str, dict[str, Any]]]) -> None:
 
 def send_to_user(user_id: int, event: str, payload: dict[str, Any]) -> None:
     send_to_group(user_group(user_id), event, payload)
+
+
+# What agents' pages send up their live socket ({"event": ..., "payload": ...}),
+# handled by the app that registered the event in its AppConfig.ready():
+# handler(user, payload), run in a thread with database access.
+_RECEIVERS: dict[str, Callable[[Any, dict[str, Any]], None]] = {}
+
+
+def register_receiver(event: str, handler: Callable[[Any, dict[str, Any]], None]) -> None:
+    _RECEIVERS[event] = handler
+
+
+def receiver(event: Any) -> Callable[[Any, dict[str, Any]], None] | None:
+    return _RECEIVERS.get(event) if isinstance(event, str) else None

@@ -9,8 +9,15 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var delay = 1000;
     var pingTimer = null;
+    var socket = null;
+    // Pages send events up the socket (typing, viewing) with carebaseLive.send.
+    window.carebaseLive = {
+      send: function (message) {
+        if (socket && socket.readyState === 1) socket.send(JSON.stringify(message));
+      }
+    };
     function open() {
-      var socket = new WebSocket(scheme + location.host + path);
+      socket = new WebSocket(scheme + location.host + path);
       socket.onopen = function () {
         delay = 1000;
         document.body.dataset.live = "connected";

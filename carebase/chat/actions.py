@@ -1,0 +1,580 @@
+"""Writes of the live chat: visitors and their signed tokens, what they send
+(stored raw, then filed into the chat's conversation), routing new chats to
+available agents, the closing rules and the visitor's rating.
+
+Every change a socket must hear is sent after commit through
+core.realtime: a visitor's socket listens on `visitor_group`, agents on
+their own user group and their teams' groups.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carebase.chat.models import (
+    AgentState,
+    AgentStatus,
+    Chat,
+    ChatStatus,
+    InboundChatMessage,
+    Resolution,
+    Visitor,
+    Widget,
+)
+from carebase.core.access import Perm, has_perm
+from carebase.core.hours import is_open
+from carebase.core.realtime import send_to_group, send_to_user
+from carebase.crm.actions import do_create_contact, find_or_create_contact_by_email
+from carebase.tickets.actions import (
+    do_add_reply,
+    do_add_system_note,
+    do_assign,
+    do_change_status,
+    do_create_ticket,
+)
+from carebase.tickets.models import Channel, Message, Status, Ticket
+from carebase.tickets.notify import announce
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "carebase.chat.visitor"  # noqa: S105 (a namespace, not a secret)
+TOKEN_MAX_AGE = timedelta(days=30)
+MAX_TEXT = 5000
+# A visitor may send this many messages in RATE_WINDOW; more is a flood.
+RATE_LIMIT = 20
+RATE_WINDOW = 10  # seconds
+SUBJECT_LENGTH = 120
+
+
+def visitor_group(visitor_id: int) -> str:
+    return f"chat.visitor.{visitor_id}"
+
+
+# --- Visitors ------------------------------------------------------------
+
+
+def sign_visitor(visitor: Visitor) -> str:
+    return signing.dumps({"v": str(visitor.public_id), "w": visitor.widget_id}, salt=TOKEN_SALT)
+
+
+def visitor_from_token(widget: Widget, token: str) -> Visitor | None:
+    """The visitor a token names, if it was signed here for this widget and
+    is not too old; None for anything else (tampered, another widget's)."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("w") != widget.pk:
+        return None
+    return Visitor.objects.filter(widget=widget, public_id=str(data.get("v"))).first()
+
+
+def do_start_visitor(widget: Widget, *, language: str = "en", page_url: str = "") -> Visitor:
+    return Visitor.objects.create(
+        widget=widget,
+        language="pl" if language.lower().startswith("pl") else "en",
+        page_url=page_url[:1000] if page_url.startswith(("http://", "https://")) else "",
+    )
+
+
+def do_identify_visitor(visitor: Visitor, *, name: str, email: str) -> Visitor:
+    """The visitor's name and email: their contact becomes the one holding
+    that address (or a new one), and so does their open chat's requester."""
+    name, email = " ".join(name.split())[:200], email.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Tell us your name.")]
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contact = find_or_create_contact_by_email(email, name=name, language=visitor.language)
+        previous = visitor.contact
+        visitor.name, visitor.email, visitor.contact = name, email, contact
+        visitor.save(update_fields=["name", "email", "contact"])
+        chat = open_chat(visitor)
+        if chat is not None and chat.ticket is not None and chat.ticket.requester_id != contact.pk:
+            Ticket.objects.filter(pk=chat.ticket.pk).update(requester=contact)
+            if previous is not None and not previous.identities.exists():
+                # The placeholder made for an anonymous visitor: nobody else has it.
+                Message.objects.filter(author_contact=previous).update(author_contact=contact)
+    return visitor
+
+
+def _visitor_contact(visitor: Visitor) -> Any:
+    if visitor.contact is None:
+        label = _("Chat visitor %(id)s") % {"id": str(visitor.public_id)[:8]}
+        visitor.contact = do_create_contact(actor=None, name=label, language=visitor.language)
+        visitor.save(update_fields=["contact"])
+    return visitor.contact
+
+
+def open_chat(visitor: Visitor) -> Chat | None:
+    return (
+        Chat.objects.select_related("ticket")
+        .filter(visitor=visitor)
+        .exclude(status=ChatStatus.CLOSED)
+        .order_by("-started_at")
+        .first()
+    )
+
+
+# --- What visitors send --------------------------------------------------
+
+
+class Flood(Exception):
+    """More messages than RATE_LIMIT in RATE_WINDOW: `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def check_rate(visitor: Visitor) -> None:
+    """Count one message of the visitor; Flood when over the limit. In the
+    cache, so that every server process counts the same (Redis when set)."""
+    now = int(timezone.now().timestamp())
+    window = now // RATE_WINDOW
+    key = f"chat-rate:{visitor.pk}:{window}"
+    cache.add(key, 0, timeout=RATE_WINDOW * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW * 2)
+        count = 1
+    if count > RATE_LIMIT:
+        raise Flood(RATE_WINDOW - now % RATE_WINDOW or RATE_WINDOW)
+
+
+@dataclass
+class Received:
+    inbound: InboundChatMessage
+    message: Message | None
+    duplicate: bool
+
+
+def do_receive_visitor_message(visitor: Visitor, *, client_id: str, text: str) -> Received:
+    """Store what the visitor sent, raw, then file it. A client_id seen
+    before is the widget resending after a reconnect: it files nothing new
+    and answers the message already filed."""
+    client_id = str(client_id)[:64]
+    if not client_id:
+        raise ValidationError({"client_id": [_("A message needs its client id.")]})
+    text = str(text).replace("\x00", "")
+    if not text.strip():
+        raise ValidationError({"text": [_("The message is empty.")]})
+    if len(text) > MAX_TEXT:
+        raise ValidationError(
+            {"text": [_("A message holds at most %(count)s characters.") % {"count": MAX_TEXT}]}
+        )
+    try:
+        with transaction.atomic():
+            inbound = InboundChatMessage.objects.create(
+                visitor=visitor, client_id=client_id, raw={"text": text}
+            )
+    except IntegrityError:
+        inbound = InboundChatMessage.objects.get(visitor=visitor, client_id=client_id)
+        if inbound.message_id is not None:
+            return Received(inbound, inbound.message, duplicate=True)
+    return Received(inbound, file_inbound(inbound.pk), duplicate=False)
+
+
+def file_inbound(inbound_id: int) -> Message | None:
+    """File a stored visitor message into the visitor's open chat (a new
+    chat and conversation for the first one). Idempotent: a filed message
+    is answered as it is. A failure leaves the raw row for the sweep."""
+    try:
+        with transaction.atomic():
+            inbound = (
+                InboundChatMessage.objects.select_for_update(of=("self",))
+                .select_related("visitor__widget", "message")
+                .get(pk=inbound_id)
+            )
+            if inbound.message is not None:
+                return inbound.message
+            message = _file(inbound)
+            inbound.message, inbound.error = message, ""
+            inbound.save(update_fields=["message", "error"])
+            return message
+    except Exception as error:
+        logger.exception("Filing chat message %s failed", inbound_id)
+        InboundChatMessage.objects.filter(pk=inbound_id).update(error=str(error)[:2000])
+        return None
+
+
+def _file(inbound: InboundChatMessage) -> Message:
+    visitor = inbound.visitor
+    widget = visitor.widget
+    text = inbound.raw.get("text", "")
+    contact = _visitor_contact(visitor)
+    chat = open_chat(visitor)
+    at = inbound.received_at
+    if chat is None or chat.ticket is None or chat.ticket.is_closed:
+        first_line = text.strip().splitlines()[0]
+        ticket = do_create_ticket(
+            subject=first_line[:SUBJECT_LENGTH],
+            body=text,
+            requester=contact,
+            channel=Channel.CHAT,
+            team=widget.team,
+            external_id=f"chat:{visitor.pk}:{inbound.client_id}",
+            created_at=at,
+        )
+        chat = Chat.objects.create(widget=widget, visitor=visitor, ticket=ticket, started_at=at)
+        message = ticket.opening_message or ticket.messages.get()
+        chat.last_visitor_message_at = at
+        chat.save(update_fields=["last_visitor_message_at"])
+        _route(chat)
+    else:
+        message = do_add_reply(
+            chat.ticket,
+            body=text,
+            author_contact=contact,
+            channel=Channel.CHAT,
+            external_id=f"chat:{visitor.pk}:{inbound.client_id}",
+            created_at=at,
+        )
+        Chat.objects.filter(pk=chat.pk).update(last_visitor_message_at=at, checked_in_at=None)
+        chat.last_visitor_message_at = at
+    _tell_message(chat, message, client_id=inbound.client_id)
+    return message
+
+
+def message_payload(message: Message, *, client_id: str = "") -> dict[str, Any]:
+    """A message as the widget shows it (never an internal note)."""
+    author = ""
+    if message.author_user is not None:
+        author = message.author_user.first_name or message.author_user.get_username()
+    return {
+        "id": message.pk,
+        "text": message.body_text,
+        "from": "visitor" if message.from_customer else "agent",
+        "author": author,
+        "at": message.created_at.isoformat(),
+        "client_id": client_id,
+    }
+
+
+def _tell_message(chat: Chat, message: Message, *, client_id: str = "") -> None:
+    """The message to the visitor's sockets and to the agents of the chat."""
+    payload = message_payload(message, client_id=client_id)
+    send_to_group(visitor_group(chat.visitor_id), "message", payload)
+    agent_payload = {"chat": chat.pk, "ticket": chat.ticket_id, "message": payload}
+    for user_id in _agents_of(chat):
+        send_to_user(user_id, "chat_message", agent_payload)
+
+
+def _agents_of(chat: Chat) -> set[int]:
+    """Who hears a chat's messages live: its agent and the colleagues
+    invited into it."""
+    ids = {chat.agent_id} if chat.agent_id else set()
+    return ids
+
+
+# --- Routing ----------------------------------------------------------------
+
+
+def agents_available(widget: Widget) -> bool:
+    """Whether the widget has anyone to chat with now: in business hours and
+    an available agent of its team."""
+    return is_open(timezone.now()) and _candidates(widget).exists()
+
+
+def _candidates(widget: Widget) -> Any:
+    statuses = AgentStatus.objects.filter(
+        state=AgentState.AVAILABLE, user__is_active=True
+    ).select_related("user")
+    if widget.team_id is not None:
+        statuses = statuses.filter(user__teams=widget.team_id)
+    return statuses
+
+
+def _route(chat: Chat) -> None:
+    """Give a new chat to the available agent of its team who has room and
+    has waited longest since their last one; nobody: it waits in the queue."""
+    busy = dict(
+        Chat.objects.filter(status=ChatStatus.ACTIVE, agent__isnull=False)
+        .values_list("agent")
+        .annotate(count=Count("id"))
+        .values_list("agent", "count")
+    )
+    order = [F("last_offered_at").asc(nulls_first=True), "user_id"]
+    for status in _candidates(chat.widget).select_for_update(of=("self",)).order_by(*order):
+        if busy.get(status.user_id, 0) >= status.max_chats:
+            continue
+        if not has_perm(status.user, Perm.WORK_TICKETS):
+            continue
+        status.last_offered_at = timezone.now()
+        status.save(update_fields=["last_offered_at"])
+        _give(chat, status.user, actor=None)
+        return
+    _tell_queue(chat)
+
+
+def _give(chat: Chat, agent: Any, *, actor: Any) -> None:
+    chat.agent, chat.status = agent, ChatStatus.ACTIVE
+    chat.save(update_fields=["agent", "status"])
+    if chat.ticket is not None:
+        do_assign(chat.ticket, agent, actor=actor)
+    send_to_user(
+        agent.pk,
+        "chat_assigned",
+        {
+            "chat": chat.pk,
+            "ticket": chat.ticket_id,
+            "toast": _("New chat: %(visitor)s") % {"visitor": chat.visitor},
+        },
+    )
+    send_to_group(
+        visitor_group(chat.visitor_id),
+        "agent",
+        {"name": agent.first_name or agent.get_username()},
+    )
+    _tell_queue(chat)
+
+
+def _tell_queue(chat: Chat) -> None:
+    """The open workspaces refresh their queue."""
+    if chat.ticket is not None:
+        announce(chat.ticket)
+    payload = {"chat": chat.pk}
+    from carebase.core.realtime import ALL_TEAMS_GROUP, TRIAGE_GROUP, team_group
+
+    send_to_group(ALL_TEAMS_GROUP, "chats_changed", payload)
+    send_to_group(
+        team_group(chat.widget.team_id) if chat.widget.team_id else TRIAGE_GROUP,
+        "chats_changed",
+        payload,
+    )
+
+
+def do_take_chat(chat: Chat, agent: Any) -> Chat:
+    """An agent picks a chat from the queue (or takes one over)."""
+    with transaction.atomic():
+        chat = (
+            Chat.objects.select_for_update(of=("self",))
+            .select_related("ticket", "widget")
+            .get(pk=chat.pk)
+        )
+        if chat.status == ChatStatus.CLOSED:
+            raise ValidationError(_("This chat is closed."))
+        if chat.agent_id == agent.pk:
+            return chat
+        previous = chat.agent
+        _give(chat, agent, actor=agent)
+        if previous is not None and chat.ticket is not None:
+            do_add_system_note(
+                chat.ticket,
+                body=_("%(agent)s took the chat over from %(previous)s.")
+                % {"agent": agent.get_full_name() or agent, "previous": previous},
+            )
+    return chat
+
+
+def do_transfer_chat(chat: Chat, to: Any, *, actor: Any) -> Chat:
+    """Hand the chat to another agent, who must be able to work it."""
+    if not has_perm(to, Perm.WORK_TICKETS):
+        raise ValidationError({"agent": [_("%(name)s cannot take chats.") % {"name": to}]})
+    with transaction.atomic():
+        chat = (
+            Chat.objects.select_for_update(of=("self",))
+            .select_related("ticket", "widget")
+            .get(pk=chat.pk)
+        )
+        if chat.status == ChatStatus.CLOSED:
+            raise ValidationError(_("This chat is closed."))
+        _give(chat, to, actor=actor)
+        if chat.ticket is not None:
+            do_add_system_note(
+                chat.ticket,
+                body=_("%(actor)s transferred the chat to %(agent)s.")
+                % {"actor": actor.get_full_name() or actor, "agent": to.get_full_name() or to},
+            )
+    return chat
+
+
+def do_set_agent_state(user: Any, state: str, *, max_chats: int | None = None) -> AgentStatus:
+    if state not in AgentState.values:
+        raise ValidationError({"state": [_("“%(value)s” is not a status.") % {"value": state}]})
+    if max_chats is not None and not 1 <= max_chats <= 20:
+        raise ValidationError({"max_chats": [_("Take between 1 and 20 chats at once.")]})
+    status, _created = AgentStatus.objects.get_or_create(user=user)
+    status.state, status.changed_at = state, timezone.now()
+    if max_chats is not None:
+        status.max_chats = max_chats
+    status.save()
+    if state == AgentState.AVAILABLE:
+        transaction.on_commit(lambda: route_waiting_chats(user))
+    return status
+
+
+def route_waiting_chats(user: Any | None = None) -> int:
+    """Chats waiting in the queue go to agents who have become available."""
+    routed = 0
+    for chat in Chat.objects.filter(status=ChatStatus.WAITING).select_related("widget", "ticket"):
+        with transaction.atomic():
+            _route(chat)
+        routed += chat.status == ChatStatus.ACTIVE
+    return routed
+
+
+# --- Agents' replies, closing and rating -----------------------------------
+
+
+def deliver_reply(message: Message) -> bool:
+    """A public reply on a chat conversation: to the visitor's sockets. The
+    chat becomes its author's if nobody had it."""
+    chat = Chat.objects.filter(ticket=message.ticket_id).select_related("widget").first()
+    if chat is None or message.from_customer:
+        return False
+    Chat.objects.filter(pk=chat.pk).update(last_agent_message_at=message.created_at)
+    if chat.status == ChatStatus.WAITING and message.author_user is not None:
+        chat.agent, chat.status = message.author_user, ChatStatus.ACTIVE
+        chat.save(update_fields=["agent", "status"])
+        _tell_queue(chat)
+    _tell_message(chat, message)
+    return chat.status != ChatStatus.CLOSED
+
+
+def mark_read_by_agent(chat: Chat, message_id: int) -> None:
+    """The chat's agent has seen its messages up to this one: the widget
+    marks the visitor's messages read."""
+    if message_id <= chat.agent_read_id:
+        return
+    Chat.objects.filter(pk=chat.pk, agent_read_id__lt=message_id).update(agent_read_id=message_id)
+    chat.agent_read_id = message_id
+    send_to_group(visitor_group(chat.visitor_id), "read", {"id": message_id})
+
+
+def do_close_chat(chat: Chat, *, actor: Any, resolution: str, reason: str = "") -> Chat:
+    """Close a chat by the head's rules: always with a resolution, and with
+    a reason when the visitor's last message has no answer."""
+    reason = " ".join(reason.split())[:300]
+    if resolution not in Resolution.values:
+        raise ValidationError(
+            {"resolution": [_("Choose how the chat ended: resolved, follow up or spam.")]}
+        )
+    with transaction.atomic():
+        chat = (
+            Chat.objects.select_for_update(of=("self",))
+            .select_related("ticket", "visitor")
+            .get(pk=chat.pk)
+        )
+        if chat.status == ChatStatus.CLOSED:
+            raise ValidationError(_("This chat is closed."))
+        if chat.awaits_answer and not reason and resolution != Resolution.SPAM and actor:
+            raise ValidationError(
+                {
+                    "reason": [
+                        _(
+                            "The visitor's last message has no answer: answer it, or say why"
+                            " the chat closes without one."
+                        )
+                    ]
+                }
+            )
+        now = timezone.now()
+        chat.status, chat.closed_at = ChatStatus.CLOSED, now
+        chat.resolution, chat.close_reason = resolution, reason
+        chat.save(update_fields=["status", "closed_at", "resolution", "close_reason"])
+        ticket = chat.ticket
+        if ticket is not None and not ticket.is_closed:
+            note = _("Chat closed: %(resolution)s.") % {"resolution": Resolution(resolution).label}
+            if reason:
+                note += " " + reason
+            do_add_system_note(ticket, body=note)
+            if resolution == Resolution.RESOLVED:
+                do_change_status(ticket, Status.SOLVED, actor=actor)
+            elif resolution == Resolution.SPAM:
+                do_change_status(ticket, Status.CLOSED, actor=actor)
+            # Follow up: the conversation stays open in the queue as a ticket.
+        send_to_group(
+            visitor_group(chat.visitor_id),
+            "closed",
+            {"chat": chat.pk, "rate": resolution != Resolution.SPAM},
+        )
+        _tell_queue(chat)
+    return chat
+
+
+def do_rate_chat(visitor: Visitor, *, rating: Any, comment: str = "") -> Chat:
+    """The visitor's rating (1 to 5 and a comment) of their last closed chat."""
+    try:
+        score = int(rating)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise ValidationError({"rating": [_("Rate from 1 to 5.")]})
+    chat = (
+        Chat.objects.filter(visitor=visitor, status=ChatStatus.CLOSED)
+        .order_by("-closed_at")
+        .first()
+    )
+    if chat is None:
+        raise ValidationError(_("There is no closed chat to rate."))
+    chat.rating, chat.rating_comment = score, str(comment).strip()[:2000]
+    chat.save(update_fields=["rating", "rating_comment"])
+    return chat
+
+
+def do_leave_offline_message(
+    widget: Widget, *, name: str, email: str, text: str, visitor: Visitor | None = None
+) -> Ticket:
+    """Nobody to chat with: the message becomes an email conversation, so
+    that the answer reaches the visitor by email."""
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email.strip())
+    except ValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    if not text.strip():
+        errors["text"] = [_("The message is empty.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contact = find_or_create_contact_by_email(email.strip(), name=name)
+        return do_create_ticket(
+            subject=text.strip().splitlines()[0][:SUBJECT_LENGTH],
+            body=text,
+            requester=contact,
+            channel=Channel.EMAIL,
+            team=widget.team,
+        )
+
+
+def visitor_messages(visitor: Visitor, *, after: int = 0) -> list[dict[str, Any]]:
+    """The public messages of the visitor's open chat after this id: what a
+    widget that reconnects has missed."""
+    chat = open_chat(visitor)
+    if chat is None or chat.ticket_id is None:
+        return []
+    rows = (
+        Message.objects.filter(ticket=chat.ticket_id, kind="reply", pk__gt=after)
+        .select_related("author_user")
+        .order_by("created_at", "id")
+    )
+    return [message_payload(message) for message in rows]
+
+
+def file_stranded_messages(older_than: timedelta = timedelta(seconds=30)) -> int:
+    """The sweep: stored visitor messages that were never filed (a crash)."""
+    horizon = timezone.now() - older_than
+    ids = InboundChatMessage.objects.filter(
+        Q(message__isnull=True), received_at__lt=horizon
+    ).values_list("pk", flat=True)[:500]
+    return sum(file_inbound(pk) is not None for pk in list(ids))
