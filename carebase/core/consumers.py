@@ -7,10 +7,13 @@ from carebase.core.access import Perm, has_perm
 from carebase.core.realtime import (
     ALL_TEAMS_GROUP,
     TRIAGE_GROUP,
-    receiver,
+    groups_to_join,
+    receive,
     team_group,
     user_group,
 )
+
+MAX_GROUPS = 100
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -49,10 +52,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if content.get("event") == "ping":
             await self.send_json({"event": "pong", "payload": {}})
             return
-        handler = receiver(content.get("event"))
-        payload = content.get("payload")
-        if handler is not None and isinstance(payload, dict):
-            await database_sync_to_async(handler)(self.scope["user"], payload)
+        user, event, payload = self.scope["user"], content.get("event"), content.get("payload")
+        for group in await database_sync_to_async(groups_to_join)(user, event, payload):
+            # A page watches a few conversations; a socket never joins more than MAX_GROUPS.
+            if group not in self.groups_joined and len(self.groups_joined) < MAX_GROUPS:
+                self.groups_joined.append(group)
+                await self.channel_layer.group_add(group, self.channel_name)
+        await database_sync_to_async(receive)(user, event, payload)
 
     async def live_event(self, message: dict[str, Any]) -> None:
         await self.send_json({"event": message["event"], "payload": message["payload"]})

@@ -128,14 +128,35 @@ def send_to_user(user_id: int, event: str, payload: dict[str, Any]) -> None:
 
 
 # What agents' pages send up their live socket ({"event": ..., "payload": ...}),
-# handled by the app that registered the event in its AppConfig.ready():
-# handler(user, payload), run in a thread with database access.
-_RECEIVERS: dict[str, Callable[[Any, dict[str, Any]], None]] = {}
+# handled by the apps that registered the event in their AppConfig.ready().
+# `joins(user, payload)` answers the groups the socket joins first (a
+# conversation's viewers, once the user may see it); then `handler(user,
+# payload)` runs, and what it sends reaches the socket too. Both run in a
+# thread with database access.
+Handler = Callable[[Any, dict[str, Any]], None]
+Joins = Callable[[Any, dict[str, Any]], list[str]]
+_RECEIVERS: dict[str, list[tuple[Handler, Joins | None]]] = {}
 
 
-def register_receiver(event: str, handler: Callable[[Any, dict[str, Any]], None]) -> None:
-    _RECEIVERS[event] = handler
+def register_receiver(event: str, handler: Handler, *, joins: Joins | None = None) -> None:
+    _RECEIVERS.setdefault(event, []).append((handler, joins))
 
 
-def receiver(event: Any) -> Callable[[Any, dict[str, Any]], None] | None:
-    return _RECEIVERS.get(event) if isinstance(event, str) else None
+def _receivers(event: Any, payload: Any) -> list[tuple[Handler, Joins | None]]:
+    if not isinstance(event, str) or not isinstance(payload, dict):
+        return []
+    return _RECEIVERS.get(event, [])
+
+
+def groups_to_join(user: Any, event: Any, payload: Any) -> list[str]:
+    groups: list[str] = []
+    for _handler, joins in _receivers(event, payload):
+        if joins is not None:
+            groups += joins(user, payload)
+    return groups
+
+
+def receive(user: Any, event: Any, payload: Any) -> None:
+    """Run the handlers of an event sent up a socket."""
+    for handler, _joins in _receivers(event, payload):
+        handler(user, payload)

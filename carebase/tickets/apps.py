@@ -31,3 +31,9 @@ class TicketsConfig(AppConfig):
         from carebase.tickets.views import contact_tickets_panel
 
         panels.register(contact_tickets_panel)
+
+        from carebase.core.realtime import register_receiver
+        from carebase.tickets.collision import joins, on_typing, on_viewing
+
+        register_receiver("viewing", on_viewing, joins=joins)
+        register_receiver("typing", on_typing, joins=joins)

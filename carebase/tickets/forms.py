@@ -64,6 +64,10 @@ class ReplyForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Then set the status to"), required=False)
     attachments = AttachmentsField()
+    # The last message the page showed, and whether the agent saw the
+    # replies a colleague sent since and sends theirs anyway (collision.py).
+    seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -46,6 +46,7 @@ from carebase.tickets.actions import (
     do_update_ticket,
 )
 from carebase.tickets.attachments import download_response
+from carebase.tickets.collision import replies_since
 from carebase.tickets.filters import (
     KEYS,
     SORTS,
@@ -543,6 +544,7 @@ def _ticket_page(
     *,
     reply_form: ReplyForm | None = None,
     fields_form: TicketFieldsForm | None = None,
+    crossed: list[Message] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     others = (
@@ -554,12 +556,17 @@ def _ticket_page(
     context = {
         "ticket": ticket,
         "timeline": _timeline(ticket, request.user),
-        "reply_form": reply_form or ReplyForm(),
+        "reply_form": reply_form or ReplyForm(initial={"seen": _last_message_id(ticket)}),
         "fields_form": fields_form or TicketFieldsForm(ticket=ticket),
         "other_tickets": others,
         "can_work": has_perm(request.user, Perm.WORK_TICKETS),
+        "crossed": crossed or [],
     }
     return render(request, "tickets/ticket.html", context, status=status)
+
+
+def _last_message_id(ticket: Ticket) -> int:
+    return ticket.messages.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def contact_tickets_panel(contact: Any, user: Any) -> Panel | None:
@@ -582,6 +589,15 @@ def ticket_reply(request: AuthenticatedRequest, ticket_id: int) -> HttpResponse:
     _require_agent(request)
     ticket = access_ticket(request.user, ticket_id, work=True)
     form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["public"] and not form.cleaned_data["send_anyway"]:
+        crossed = list(replies_since(ticket, form.cleaned_data["seen"], request.user))
+        if crossed:
+            # A colleague answered while this agent wrote: show it first.
+            data = request.POST.copy()
+            data["seen"], data["send_anyway"] = str(crossed[-1].pk), "on"
+            form = ReplyForm(data)
+            form.is_valid()
+            return _ticket_page(request, ticket, reply_form=form, crossed=crossed, status=409)
     if form.is_valid():
         try:
             do_add_reply(
