@@ -132,6 +132,9 @@ class ApiClient:
     def patch(self, path: str, body: Any = None, raw: str | None = None):
         return self._call("patch", path, body, raw)
 
+    def put(self, path: str, body: Any = None, raw: str | None = None):
+        return self._call("put", path, body, raw)
+
     def delete(self, path: str):
         return self._call("delete", path)
 

@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 
 from carebase.accounts.api import router as accounts_router
 from carebase.api.auth import API_AUTH
+from carebase.chat.api import router as chat_router
 from carebase.core.errors import Conflict
 from carebase.crm.api import router as crm_router
 from carebase.mail.api import router as mail_router
@@ -68,3 +69,4 @@ api.add_router("/", tickets_router)
 api.add_router("/", mail_router)
 api.add_router("/", telephony_router)
 api.add_router("/", messengers_router)
+api.add_router("/", chat_router)

@@ -27,6 +27,7 @@ from carebase.chat.models import (
     AgentState,
     AgentStatus,
     Chat,
+    ChatRules,
     ChatStatus,
     InboundChatMessage,
     Resolution,
@@ -477,7 +478,13 @@ def do_close_chat(chat: Chat, *, actor: Any, resolution: str, reason: str = "") 
         )
         if chat.status == ChatStatus.CLOSED:
             raise ValidationError(_("This chat is closed."))
-        if chat.awaits_answer and not reason and resolution != Resolution.SPAM and actor:
+        if (
+            chat.awaits_answer
+            and not reason
+            and resolution != Resolution.SPAM
+            and actor is not None
+            and ChatRules.current().reason_for_unanswered
+        ):
             raise ValidationError(
                 {
                     "reason": [
@@ -578,3 +585,101 @@ def file_stranded_messages(older_than: timedelta = timedelta(seconds=30)) -> int
         Q(message__isnull=True), received_at__lt=horizon
     ).values_list("pk", flat=True)[:500]
     return sum(file_inbound(pk) is not None for pk in list(ids))
+
+
+# --- The head's rules: idle chats, transcripts ------------------------------
+
+
+def do_update_chat_rules(*, actor: Any, **values: Any) -> ChatRules:
+    rules = ChatRules.current()
+    for name, value in values.items():
+        setattr(rules, name, value)
+    rules.full_clean()
+    if rules.checkin_after_minutes and not rules.close_after_minutes:
+        raise ValidationError(
+            {"close_after_minutes": [_("Give the visitor at least a minute to answer.")]}
+        )
+    rules.updated_at, rules.updated_by = timezone.now(), actor
+    rules.save()
+    return rules
+
+
+def do_sweep_idle_chats() -> tuple[int, int]:
+    """Chats whose visitor fell silent after an answer: a check-in message
+    once, then closing as resolved. Idempotent: a chat is checked in once
+    (checked_in_at) and closed once. (checked in, closed)."""
+    rules = ChatRules.current()
+    if not rules.checkin_after_minutes:
+        return 0, 0
+    now = timezone.now()
+    checked = closed = 0
+    quiet = Chat.objects.filter(
+        status=ChatStatus.ACTIVE,
+        agent__isnull=False,
+        ticket__isnull=False,
+        last_agent_message_at__isnull=False,
+    ).select_related("agent", "visitor", "ticket")
+    due_checkin = quiet.filter(
+        checked_in_at__isnull=True,
+        last_agent_message_at__lt=now - timedelta(minutes=rules.checkin_after_minutes),
+    )
+    for chat in due_checkin:
+        if chat.awaits_answer or chat.ticket is None:
+            continue  # the visitor waits for the agent, not the other way round
+        with transaction.atomic():
+            if not Chat.objects.filter(pk=chat.pk, checked_in_at__isnull=True).update(
+                checked_in_at=now
+            ):
+                continue  # another sweep got there first
+            text = rules.checkin_pl if chat.visitor.language == "pl" else rules.checkin_en
+            do_add_reply(
+                chat.ticket,
+                body=text,
+                author_user=chat.agent,
+                external_id=f"chat-checkin:{chat.pk}",
+            )
+        checked += 1
+    due_close = quiet.filter(checked_in_at__lt=now - timedelta(minutes=rules.close_after_minutes))
+    for chat in due_close:
+        answered = chat.last_visitor_message_at
+        if answered and chat.checked_in_at and answered > chat.checked_in_at:
+            continue  # the visitor answered the check-in
+        reason = _("No answer from the visitor for %(minutes)s minutes after the check-in.") % {
+            "minutes": rules.close_after_minutes
+        }
+        try:
+            do_close_chat(chat, actor=None, resolution=Resolution.RESOLVED, reason=reason)
+        except ValidationError:
+            continue  # closed meanwhile
+        closed += 1
+    return checked, closed
+
+
+def do_send_transcript(visitor: Visitor) -> Chat:
+    """The visitor's latest chat by email to the address they gave."""
+    if not visitor.email:
+        raise ValidationError({"email": [_("Leave your email first, to get the transcript.")]})
+    chat = (
+        Chat.objects.filter(visitor=visitor, ticket__isnull=False).order_by("-started_at").first()
+    )
+    if chat is None:
+        raise ValidationError(_("There is no chat to send yet."))
+    from carebase.chat.tasks import send_transcript
+
+    transaction.on_commit(lambda: send_transcript.enqueue(chat.pk))
+    return chat
+
+
+def transcript_text(chat: Chat) -> str:
+    """The chat's public messages as plain text, for the visitor."""
+    lines = []
+    assert chat.ticket is not None
+    for message in chat.ticket.messages.filter(kind="reply").select_related("author_user"):
+        who = (
+            chat.visitor.name or _("You")
+            if message.from_customer
+            else (message.author_user.first_name if message.author_user else _("Support"))
+        )
+        stamp = timezone.localtime(message.created_at).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"[{stamp}] {who}:\n{message.body_text}\n")
+    return "\n".join(lines)

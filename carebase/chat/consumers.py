@@ -9,7 +9,8 @@ afresh); no token: a new visitor, whose token is the first frame.
 Frames from the widget: {"type": "message", "client_id", "text"},
 {"type": "typing"}, {"type": "read", "id"}, {"type": "identify", "name",
 "email"}, {"type": "rate", "rating", "comment"}, {"type": "offline", "name",
-"email", "text"} (nobody available: an email conversation), {"type": "ping"}. To the
+"email", "text"} (nobody available: an email conversation), {"type":
+"transcript"} (the chat by email), {"type": "ping"}. To the
 widget: "welcome" (token, settings, missed messages), "message" (with the
 client_id of the visitor's own, which acknowledges it), "typing", "read",
 "agent", "closed", "error" (with "code": rate_limited and "retry_after",
@@ -114,6 +115,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self._rate(content)
         elif kind == "offline":
             await self._offline(content)
+        elif kind == "transcript":
+            await self._transcript()
 
     async def _message(self, content: dict[str, Any]) -> None:
         client_id = str(content.get("client_id", ""))
@@ -212,6 +215,21 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self._invalid(error)
             return
         await self.send_json({"type": "offline_sent"})
+
+    async def _transcript(self) -> None:
+        try:
+            await database_sync_to_async(actions.check_rate)(self.visitor)
+            await database_sync_to_async(actions.do_send_transcript)(self.visitor)
+        except actions.Flood as flood:
+            await self.send_json(
+                {"type": "error", "code": "rate_limited", "retry_after": flood.retry_after}
+            )
+            return
+        except ValidationError as error:
+            await self._invalid(error)
+            return
+        assert self.visitor is not None
+        await self.send_json({"type": "transcript_sent", "email": self.visitor.email})
 
     async def live_event(self, message: dict[str, Any]) -> None:
         """What the server sent to this visitor (core.realtime): as widget frames."""

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from carebase.accounts.models import Team
-from carebase.chat.models import AgentState, AskIdentity, Resolution, Widget
+from carebase.chat.models import AgentState, AskIdentity, ChatRules, Resolution, Widget
 
 
 class WidgetForm(forms.ModelForm):
@@ -70,3 +70,15 @@ class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = ChatRules
+        fields = [
+            "reason_for_unanswered",
+            "checkin_after_minutes",
+            "close_after_minutes",
+            "checkin_en",
+            "checkin_pl",
+        ]

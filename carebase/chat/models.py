@@ -224,3 +224,45 @@ class AgentStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.state}"
+
+
+class ChatRules(models.Model):
+    """The chat-closing rules the head of support sets (one row): whether an
+    unanswered question needs a reason to close, and when an idle chat gets
+    a check-in and then closes."""
+
+    reason_for_unanswered = models.BooleanField(
+        _("an unanswered question needs a reason to close"), default=True
+    )
+    checkin_after_minutes = models.PositiveSmallIntegerField(
+        _("check in after (minutes)"),
+        default=5,
+        help_text=_("Minutes of the visitor's silence after an answer; 0: never."),
+    )
+    close_after_minutes = models.PositiveSmallIntegerField(
+        _("close after the check-in (minutes)"), default=10
+    )
+    checkin_en = models.CharField(
+        _("check-in (English)"),
+        max_length=300,
+        default="Are you still there? Can I help with anything else?",
+    )
+    checkin_pl = models.CharField(
+        _("check-in (Polish)"), max_length=300, default="Czy mogę jeszcze w czymś pomóc?"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("chat rules")
+        verbose_name_plural = _("chat rules")
+
+    def __str__(self) -> str:
+        return str(_("Chat rules"))
+
+    @classmethod
+    def current(cls) -> ChatRules:
+        rules, _created = cls.objects.get_or_create(pk=1)
+        return rules

@@ -38,6 +38,8 @@ def _strings() -> dict[str, str]:
         "reconnecting": _("Reconnecting…"),
         "refused": _("The chat is not available on this site."),
         "slowDown": _("You are writing very fast: the message goes out in a moment."),
+        "transcript": _("Email me the transcript"),
+        "transcriptSent": _("The transcript is on its way to %(email)s."),
         "you": _("You"),
         "agent": _("Support"),
     }

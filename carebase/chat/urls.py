@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:chat_id>/transfer/", views.transfer, name="transfer"),
     path("<int:chat_id>/close/", views.close, name="close"),
     path("queue/", views.queue, name="queue"),
+    path("rules/", views.rules, name="rules"),
     path("widgets/", views.widgets, name="widgets"),
     path("widgets/new/", views.widget_edit, name="widget_create"),
     path("widgets/<int:widget_id>/", views.widget_edit, name="widget_edit"),

@@ -19,8 +19,8 @@ from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import User
 from carebase.chat import actions
 from carebase.chat.access import access_chat, chats_for
-from carebase.chat.forms import CloseForm, ReplyForm, StatusForm, WidgetForm
-from carebase.chat.models import AgentStatus, Chat, ChatStatus, Widget
+from carebase.chat.forms import CloseForm, ReplyForm, RulesForm, StatusForm, WidgetForm
+from carebase.chat.models import AgentStatus, Chat, ChatRules, ChatStatus, Widget
 from carebase.chat.strings import widget_strings
 from carebase.core.access import Perm, has_perm, require_perm
 from carebase.core.errors import show_errors
@@ -56,6 +56,7 @@ def workspace(request: AuthenticatedRequest, chat_id: int | None = None) -> Http
         "close_form": CloseForm(),
         "reply_form": ReplyForm(),
         "colleagues": _colleagues(request.user),
+        "can_set_rules": has_perm(request.user, Perm.CONFIGURE_CHAT),
     }
     if chat is not None:
         context["transcript"] = _transcript(chat)
@@ -183,6 +184,25 @@ def close(request: AuthenticatedRequest, chat_id: int) -> HttpResponse:
         "transcript": _transcript(chat),
     }
     return render(request, "chat/workspace.html", context, status=422)
+
+
+@login_required
+def rules(request: AuthenticatedRequest) -> HttpResponse:
+    """The chat-closing rules, set by the head."""
+    require_perm(request.user, Perm.CONFIGURE_CHAT)
+    current = ChatRules.current()
+    form = RulesForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in RulesForm.Meta.fields}
+        try:
+            actions.do_update_chat_rules(actor=request.user, **values)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("The chat rules are saved."))
+            return redirect("chat:rules")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "chat/rules.html", {"form": form, "rules": current}, status=status)
 
 
 # --- Widgets -------------------------------------------------------------

@@ -214,8 +214,11 @@
     } else if (frame.type === "closed") {
       settings.closed = true; settings.rated = !frame.rate; settings.chat = null;
       notice(t.closed); layout();
+      if (settings.rated) { transcriptButton(); newChatButton(); }
     } else if (frame.type === "rated") {
-      settings.rated = true; notice(t.rated); layout(); newChatButton();
+      settings.rated = true; notice(t.rated); layout(); transcriptButton(); newChatButton();
+    } else if (frame.type === "transcript_sent") {
+      notice(fill(t.transcriptSent, { email: frame.email }));
     } else if (frame.type === "identified") {
       settings.visitor = frame.visitor; layout();
     } else if (frame.type === "offline_sent") {
@@ -231,6 +234,13 @@
       }
       statusLine.textContent = first; statusLine.hidden = false;
     }
+  }
+  function transcriptButton() {
+    if (!settings.visitor.email) return;
+    var button = document.createElement("button");
+    button.type = "button"; button.className = "primary"; button.textContent = t.transcript;
+    button.onclick = function () { button.remove(); send({ type: "transcript" }); };
+    log.appendChild(button);
   }
   function newChatButton() {
     var button = document.createElement("button");
