@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from carebase.chat.models import Chat
@@ -14,7 +14,11 @@ from carebase.tickets.access import tickets_for
 
 
 def chats_for(user: Any) -> QuerySet[Chat]:
-    return Chat.objects.filter(ticket__in=tickets_for(user).values("pk"))
+    """The chats of the conversations one sees, and those one was asked into."""
+    seen = Q(ticket__in=tickets_for(user).values("pk"))
+    if user.is_authenticated:
+        seen |= Q(pk__in=Chat.invited.through.objects.filter(user=user).values("chat_id"))
+    return Chat.objects.filter(seen)
 
 
 def access_chat(user: Any, pk: int) -> Chat:

@@ -17,6 +17,7 @@ from typing import Any
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -45,6 +46,7 @@ from carebase.tickets.actions import (
     do_change_status,
     do_create_ticket,
 )
+from carebase.tickets.attachments import check_sizes, clean_filename
 from carebase.tickets.models import Channel, Message, Status, Ticket
 from carebase.tickets.notify import announce
 
@@ -195,6 +197,32 @@ def do_receive_visitor_message(visitor: Visitor, *, client_id: str, text: str) -
     return Received(inbound, file_inbound(inbound.pk), duplicate=False)
 
 
+def do_receive_visitor_file(visitor: Visitor, *, client_id: str, upload: Any) -> Received:
+    """A file from the visitor: stored raw with its row, then filed as a
+    message with the file attached. The same client_id again files nothing."""
+    client_id = str(client_id)[:64]
+    if not client_id:
+        raise ValidationError({"client_id": [_("A message needs its client id.")]})
+    check_sizes([upload])
+    name = clean_filename(upload.name or "file")
+    existing = InboundChatMessage.objects.filter(visitor=visitor, client_id=client_id).first()
+    if existing is not None:
+        return Received(existing, existing.message, duplicate=True)
+    try:
+        with transaction.atomic():
+            inbound = InboundChatMessage(
+                visitor=visitor,
+                client_id=client_id,
+                raw={"file": name, "size": upload.size, "type": upload.content_type or ""},
+            )
+            inbound.upload.save(name, upload, save=False)
+            inbound.save()
+    except IntegrityError:
+        inbound = InboundChatMessage.objects.get(visitor=visitor, client_id=client_id)
+        return Received(inbound, inbound.message, duplicate=True)
+    return Received(inbound, file_inbound(inbound.pk), duplicate=False)
+
+
 def file_inbound(inbound_id: int) -> Message | None:
     """File a stored visitor message into the visitor's open chat (a new
     chat and conversation for the first one). Idempotent: a filed message
@@ -221,7 +249,18 @@ def file_inbound(inbound_id: int) -> Message | None:
 def _file(inbound: InboundChatMessage) -> Message:
     visitor = inbound.visitor
     widget = visitor.widget
-    text = inbound.raw.get("text", "")
+    files = []
+    if inbound.upload:
+        name = inbound.raw.get("file") or "file"
+        files = [
+            UploadedFile(
+                inbound.upload.open("rb"),
+                name=name,
+                content_type=inbound.raw.get("type") or None,
+                size=inbound.upload.size,
+            )
+        ]
+    text = inbound.raw.get("text") or "📎 " + str(inbound.raw.get("file", ""))
     contact = _visitor_contact(visitor)
     chat = open_chat(visitor)
     at = inbound.received_at
@@ -235,6 +274,7 @@ def _file(inbound: InboundChatMessage) -> Message:
             team=widget.team,
             external_id=f"chat:{visitor.pk}:{inbound.client_id}",
             created_at=at,
+            attachments=files,
         )
         chat = Chat.objects.create(widget=widget, visitor=visitor, ticket=ticket, started_at=at)
         message = ticket.opening_message or ticket.messages.get()
@@ -249,6 +289,7 @@ def _file(inbound: InboundChatMessage) -> Message:
             channel=Channel.CHAT,
             external_id=f"chat:{visitor.pk}:{inbound.client_id}",
             created_at=at,
+            attachments=files,
         )
         Chat.objects.filter(pk=chat.pk).update(last_visitor_message_at=at, checked_in_at=None)
         chat.last_visitor_message_at = at
@@ -264,6 +305,7 @@ def message_payload(message: Message, *, client_id: str = "") -> dict[str, Any]:
     return {
         "id": message.pk,
         "text": message.body_text,
+        "files": [attachment.filename for attachment in message.attachments.all()],
         "from": "visitor" if message.from_customer else "agent",
         "author": author,
         "at": message.created_at.isoformat(),
@@ -284,7 +326,41 @@ def _agents_of(chat: Chat) -> set[int]:
     """Who hears a chat's messages live: its agent and the colleagues
     invited into it."""
     ids = {chat.agent_id} if chat.agent_id else set()
+    ids.update(chat.invited.values_list("pk", flat=True))
     return ids
+
+
+def do_invite_to_chat(chat: Chat, colleague: Any, *, actor: Any) -> Chat:
+    """Ask a colleague into the chat for advice: they hear it live and write
+    in its internal notes, which the visitor does not see."""
+    if not has_perm(colleague, Perm.WORK_TICKETS) or colleague.pk == actor.pk:
+        raise ValidationError({"agent": [_("%(name)s cannot take chats.") % {"name": colleague}]})
+    if chat.status == ChatStatus.CLOSED:
+        raise ValidationError(_("This chat is closed."))
+    with transaction.atomic():
+        if chat.invited.filter(pk=colleague.pk).exists():
+            return chat
+        chat.invited.add(colleague)
+        if chat.ticket is not None:
+            do_add_system_note(
+                chat.ticket,
+                body=_("%(actor)s asked %(colleague)s for advice.")
+                % {
+                    "actor": actor.get_full_name() or actor,
+                    "colleague": colleague.get_full_name() or colleague,
+                },
+            )
+        send_to_user(
+            colleague.pk,
+            "chat_invited",
+            {
+                "chat": chat.pk,
+                "ticket": chat.ticket_id,
+                "toast": _("%(actor)s asks for your advice in a chat")
+                % {"actor": actor.get_full_name() or actor},
+            },
+        )
+    return chat
 
 
 # --- Routing ----------------------------------------------------------------

@@ -141,12 +141,10 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             return
         if received.duplicate and received.message is not None:
             # Acknowledge again: the first acknowledgement was lost with the connection.
-            await self.send_json(
-                {
-                    "type": "message",
-                    **actions.message_payload(received.message, client_id=client_id),
-                }
+            payload = await database_sync_to_async(actions.message_payload)(
+                received.message, client_id=client_id
             )
+            await self.send_json({"type": "message", **payload})
 
     async def _invalid(self, error: ValidationError, client_id: str = "") -> None:
         detail = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}

@@ -132,6 +132,11 @@ class Chat(models.Model):
     offered_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Colleagues asked for advice: they follow the chat and write in its
+    # internal notes, which the visitor never sees.
+    invited = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="chats_invited_to"
+    )
     started_at = models.DateTimeField(default=timezone.now)
     last_visitor_message_at = models.DateTimeField(null=True, blank=True)
     last_agent_message_at = models.DateTimeField(null=True, blank=True)
@@ -176,6 +181,8 @@ class InboundChatMessage(models.Model):
     visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="inbound")
     client_id = models.CharField(max_length=64)
     raw = models.JSONField()
+    # A file the visitor sent, kept as it came until it is on the message.
+    upload = models.FileField(upload_to="chat/inbound/%Y/%m", blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -40,6 +40,8 @@ def _strings() -> dict[str, str]:
         "slowDown": _("You are writing very fast: the message goes out in a moment."),
         "transcript": _("Email me the transcript"),
         "transcriptSent": _("The transcript is on its way to %(email)s."),
+        "attach": _("Send a file"),
+        "uploadFailed": _("The file could not be sent. Try again."),
         "you": _("You"),
         "agent": _("Support"),
     }

@@ -9,10 +9,11 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from carebase.accounts.http import AuthenticatedRequest
@@ -161,6 +162,23 @@ def transfer(request: AuthenticatedRequest, chat_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def invite(request: AuthenticatedRequest, chat_id: int) -> HttpResponse:
+    chat = access_chat(request.user, chat_id)
+    colleague = User.objects.filter(pk=request.POST.get("agent") or 0, is_active=True).first()
+    if colleague is None:
+        messages.error(request, _("Choose whom to ask."))
+        return redirect("chat:chat", chat.pk)
+    try:
+        actions.do_invite_to_chat(chat, colleague, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(agent)s is asked into the chat.") % {"agent": colleague})
+    return redirect("chat:chat", chat.pk)
+
+
+@login_required
+@require_POST
 def close(request: AuthenticatedRequest, chat_id: int) -> HttpResponse:
     chat = access_chat(request.user, chat_id)
     form = CloseForm(request.POST)
@@ -243,6 +261,50 @@ def widget_try(request: AuthenticatedRequest, widget_id: int) -> HttpResponse:
     widget = get_object_or_404(Widget, pk=widget_id)
     language = request.GET.get("lang") or translation.get_language() or "en"
     return render(request, "chat/try.html", {"widget": widget, "page_language": language[:2]})
+
+
+@csrf_exempt  # cross-site by design: the visitor's signed token and the site check guard it
+def visitor_upload(request: HttpRequest, key: str) -> HttpResponse:
+    """A file from the widget: POST with the visitor's token in X-Chat-Token,
+    `client_id` and `file`, from one of the widget's allowed sites."""
+    widget = Widget.objects.filter(key=key, active=True).first()
+    origin = request.headers.get("Origin", "")
+    if widget is None or not widget.allows(origin):
+        return JsonResponse({"detail": "This site may not use the widget."}, status=403)
+    cors = {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Headers": "X-Chat-Token",
+        "Access-Control-Allow-Methods": "POST",
+        "Vary": "Origin",
+    }
+    if request.method == "OPTIONS":
+        return HttpResponse(status=204, headers=cors)
+    if request.method != "POST":
+        return JsonResponse({"detail": "POST a file."}, status=405, headers=cors)
+    visitor = actions.visitor_from_token(widget, request.headers.get("X-Chat-Token", ""))
+    if visitor is None:
+        return JsonResponse({"detail": "The visitor token is not valid."}, status=403, headers=cors)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return JsonResponse({"detail": "Send the file as `file`."}, status=400, headers=cors)
+    try:
+        actions.check_rate(visitor)
+        received = actions.do_receive_visitor_file(
+            visitor, client_id=request.POST.get("client_id", ""), upload=upload
+        )
+    except actions.Flood as flood:
+        headers = {**cors, "Retry-After": str(flood.retry_after)}
+        return JsonResponse({"detail": "Too many messages."}, status=429, headers=headers)
+    except ValidationError as error:
+        too_big = "attachments" in getattr(error, "message_dict", {})
+        detail = " ".join(error.messages)
+        return JsonResponse({"detail": detail}, status=413 if too_big else 422, headers=cors)
+    if received.message is None:
+        return JsonResponse(
+            {"detail": "Stored; it will be filed shortly."}, status=202, headers=cors
+        )
+    payload = actions.message_payload(received.message, client_id=received.inbound.client_id)
+    return JsonResponse({"message": payload}, status=201, headers=cors)
 
 
 def widget_script(request: HttpRequest) -> HttpResponse:

@@ -172,3 +172,34 @@ def test_the_widget_script_speaks_both_languages(client):
     assert '"open": "Chat with us"' in script
     assert '"open": "Napisz do nas"' in script
     assert "/*STRINGS*/" not in script
+
+
+def test_a_colleague_asked_for_advice_follows_the_chat_in_notes_the_visitor_never_sees(
+    widget, agent
+):
+    from carebase.core.roles import Role
+
+    actions.do_set_agent_state(agent, AgentState.AVAILABLE)
+    chat = _chat(widget)
+    billing = Team.objects.create(name="Billing", slug="billing")
+    mentor = make_user("mentor", Role.MENTOR)
+    billing.members.add(mentor)
+    chat.ticket.team = billing
+    chat.ticket.save()
+    outsider = make_user("outsider2", Role.SUPPORT_AGENT)
+    Team.objects.create(name="Other", slug="other2").members.add(outsider)
+    assert client_for(outsider).get(f"/chat/{chat.pk}/").status_code == 404
+    response = client_for(agent).post(f"/chat/{chat.pk}/invite/", {"agent": outsider.pk})
+    assert response.status_code == 302
+    assert chat.invited.filter(pk=outsider.pk).exists()
+    # Asked in, they see the chat and write in its internal notes.
+    assert client_for(outsider).get(f"/chat/{chat.pk}/").status_code == 200
+    client_for(outsider).post(
+        f"/chat/{chat.pk}/reply/", {"body": "Sprawdź ustawienia SSO", "kind": "note"}
+    )
+    notes = chat.ticket.messages.filter(kind="note").values_list("body_text", flat=True)
+    assert "Sprawdź ustawienia SSO" in notes
+    assert "Sprawdź ustawienia SSO" not in [
+        m["text"] for m in actions.visitor_messages(chat.visitor)
+    ]
+    assert actions._agents_of(chat) == {agent.pk, outsider.pk}

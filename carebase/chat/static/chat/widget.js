@@ -52,7 +52,9 @@
     ".stars{display:flex;gap:6px}.stars button{border:1px solid #c9d1df;background:#fff;border-radius:6px;padding:6px 10px;cursor:pointer}",
     ".stars button[aria-pressed=true]{background:#ffcc33;border-color:#e0a800}",
     ".status{padding:6px 12px;font-size:12px;color:#8a4b00;background:#fff4e0}",
-    ".status[hidden]{display:none}"
+    ".status[hidden]{display:none}",
+    ".attach{cursor:pointer;font-size:20px;padding:6px 2px}",
+    ".files{font-size:12px;margin-top:3px}"
   ].join("");
 
   var host = document.createElement("div");
@@ -68,7 +70,7 @@
     '<form class="identity" hidden><p class="identity-note"></p><input name="name" required autocomplete="name"><input name="email" type="email" required autocomplete="email"><button class="primary" type="submit"></button></form>' +
     '<form class="offline" hidden><p class="offline-note"></p><input name="name" autocomplete="name"><input name="email" type="email" required autocomplete="email"><textarea name="text" required></textarea><button class="primary" type="submit"></button></form>' +
     '<form class="rating" hidden><p class="rating-note"></p><div class="stars"></div><textarea name="comment"></textarea><button class="primary" type="submit"></button></form>' +
-    '<form class="compose"><textarea name="text" rows="1"></textarea><button class="primary" type="submit"></button></form>' +
+    '<form class="compose"><label class="attach"><span>📎</span><input type="file" name="file" hidden></label><textarea name="text" rows="1"></textarea><button class="primary" type="submit"></button></form>' +
     '</section>';
   function $(selector) { return root.querySelector(selector); }
   var launcher = $(".launcher"), panel = $(".panel"), log = $(".log");
@@ -79,6 +81,7 @@
   $(".close").setAttribute("aria-label", t.close);
   compose.text.placeholder = t.placeholder;
   compose.querySelector("button").textContent = t.send;
+  compose.querySelector(".attach").title = t.attach;
   identity.name.placeholder = offline.name.placeholder = t.name;
   identity.email.placeholder = offline.email.placeholder = t.email;
   offline.text.placeholder = t.message;
@@ -116,6 +119,12 @@
       text.className = "text";
       text.textContent = message.text;
       var meta = document.createElement("div");
+      if (message.files && message.files.length) {
+        var files = document.createElement("div");
+        files.className = "files";
+        files.textContent = message.files.join(", ");
+        line.appendChild(files);
+      }
       meta.className = "meta";
       line.appendChild(text); line.appendChild(meta);
       log.appendChild(line);
@@ -272,6 +281,24 @@
     send({ type: "message", client_id: item.client_id, text: text });
     connect();
     layout();
+  });
+  compose.file.addEventListener("change", function () {
+    var file = compose.file.files[0];
+    if (!file || !state.token) return;
+    var clientId = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+    render({ client_id: clientId, text: "📎 " + file.name, from: "visitor" }, true);
+    var body = new FormData();
+    body.append("client_id", clientId);
+    body.append("file", file);
+    compose.file.value = "";
+    fetch(base.origin + "/chat/files/" + encodeURIComponent(key) + "/", {
+      method: "POST", body: body, headers: { "X-Chat-Token": state.token }
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (response.ok && data.message) { render(data.message, false); layout(); }
+        else { statusLine.textContent = data.detail || t.uploadFailed; statusLine.hidden = false; }
+      });
+    }).catch(function () { statusLine.textContent = t.uploadFailed; statusLine.hidden = false; });
   });
   compose.text.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); compose.requestSubmit(); }
