@@ -24,6 +24,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carebase.accounts.models import Team
 from carebase.chat.models import (
     AgentState,
     AgentStatus,
@@ -45,6 +46,7 @@ from carebase.tickets.actions import (
     do_assign,
     do_change_status,
     do_create_ticket,
+    do_set_team,
 )
 from carebase.tickets.attachments import check_sizes, clean_filename
 from carebase.tickets.models import Channel, Message, Status, Ticket
@@ -369,15 +371,15 @@ def do_invite_to_chat(chat: Chat, colleague: Any, *, actor: Any) -> Chat:
 def agents_available(widget: Widget) -> bool:
     """Whether the widget has anyone to chat with now: in business hours and
     an available agent of its team."""
-    return is_open(timezone.now()) and _candidates(widget).exists()
+    return is_open(timezone.now()) and _candidates(widget.team_id).exists()
 
 
-def _candidates(widget: Widget) -> Any:
+def _candidates(team_id: int | None) -> Any:
     statuses = AgentStatus.objects.filter(
         state=AgentState.AVAILABLE, user__is_active=True
     ).select_related("user")
-    if widget.team_id is not None:
-        statuses = statuses.filter(user__teams=widget.team_id)
+    if team_id is not None:
+        statuses = statuses.filter(user__teams=team_id)
     return statuses
 
 
@@ -391,7 +393,10 @@ def _route(chat: Chat) -> None:
         .values_list("agent", "count")
     )
     order = [F("last_offered_at").asc(nulls_first=True), "user_id"]
-    for status in _candidates(chat.widget).select_for_update(of=("self",)).order_by(*order):
+    # The conversation's team (a chat may have been transferred), else the widget's.
+    team_id = chat.ticket.team_id if chat.ticket is not None else chat.widget.team_id
+    candidates = _candidates(team_id).select_for_update(of=("self",)).order_by(*order)
+    for status in candidates:
         if busy.get(status.user_id, 0) >= status.max_chats:
             continue
         if not has_perm(status.user, Perm.WORK_TICKETS):
@@ -482,6 +487,31 @@ def do_transfer_chat(chat: Chat, to: Any, *, actor: Any) -> Chat:
                 body=_("%(actor)s transferred the chat to %(agent)s.")
                 % {"actor": actor.get_full_name() or actor, "agent": to.get_full_name() or to},
             )
+    return chat
+
+
+def do_transfer_chat_to_team(chat: Chat, team: Team, *, actor: Any) -> Chat:
+    """Hand the chat to another team: it goes to their available agent, or
+    waits in their queue."""
+    with transaction.atomic():
+        chat = (
+            Chat.objects.select_for_update(of=("self",))
+            .select_related("ticket", "widget")
+            .get(pk=chat.pk)
+        )
+        if chat.status == ChatStatus.CLOSED or chat.ticket is None:
+            raise ValidationError(_("This chat is closed."))
+        do_set_team(chat.ticket, team, actor=actor)
+        if chat.ticket.assignee_id is not None:
+            do_assign(chat.ticket, None, actor=actor)
+        do_add_system_note(
+            chat.ticket,
+            body=_("%(actor)s transferred the chat to the team %(team)s.")
+            % {"actor": actor.get_full_name() or actor, "team": team.name},
+        )
+        chat.agent, chat.status = None, ChatStatus.WAITING
+        chat.save(update_fields=["agent", "status"])
+        _route(chat)
     return chat
 
 

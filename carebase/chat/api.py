@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from carebase.accounts.http import AuthenticatedRequest
-from carebase.accounts.models import User
+from carebase.accounts.models import Team, User
 from carebase.api.pagination import ERRORS, Id, PageParams, paginate
 from carebase.chat import actions
 from carebase.chat.access import access_chat, chats_for
@@ -60,7 +60,8 @@ class CloseIn(Schema):
 
 
 class TransferIn(Schema):
-    agent: Id
+    agent: Id | None = Field(None, description="To this agent; or:")
+    team: Id | None = Field(None, description="To this team's queue (its available agent).")
 
 
 class StatusIn(Schema):
@@ -110,10 +111,17 @@ def take_chat(request: AuthenticatedRequest, chat_id: Id) -> Chat:
 )
 def transfer_chat(request: AuthenticatedRequest, chat_id: Id, body: TransferIn) -> Chat:
     chat = access_chat(request.user, chat_id)
-    to = User.objects.filter(pk=body.agent, is_active=True).first()
-    if to is None:
-        raise HttpError(422, "No such agent.")
+    if (body.agent is None) == (body.team is None):
+        raise HttpError(422, "Give an agent or a team.")
     try:
+        if body.team is not None:
+            team = Team.objects.filter(pk=body.team).first()
+            if team is None:
+                raise HttpError(422, "No such team.")
+            return actions.do_transfer_chat_to_team(chat, team, actor=request.user)
+        to = User.objects.filter(pk=body.agent or 0, is_active=True).first()
+        if to is None:
+            raise HttpError(422, "No such agent.")
         return actions.do_transfer_chat(chat, to, actor=request.user)
     except ValidationError as error:
         raise _invalid(error) from None

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from carebase.accounts.http import AuthenticatedRequest
-from carebase.accounts.models import User
+from carebase.accounts.models import Team, User
 from carebase.chat import actions
 from carebase.chat.access import access_chat, chats_for
 from carebase.chat.forms import CloseForm, ReplyForm, RulesForm, StatusForm, WidgetForm
@@ -57,6 +57,7 @@ def workspace(request: AuthenticatedRequest, chat_id: int | None = None) -> Http
         "close_form": CloseForm(),
         "reply_form": ReplyForm(),
         "colleagues": _colleagues(request.user),
+        "teams": Team.objects.order_by("name"),
         "can_set_rules": has_perm(request.user, Perm.CONFIGURE_CHAT),
     }
     if chat is not None:
@@ -147,16 +148,26 @@ def take(request: AuthenticatedRequest, chat_id: int) -> HttpResponse:
 @require_POST
 def transfer(request: AuthenticatedRequest, chat_id: int) -> HttpResponse:
     chat = access_chat(request.user, chat_id)
-    to = User.objects.filter(pk=request.POST.get("agent") or 0, is_active=True).first()
-    if to is None:
+    choice = request.POST.get("agent") or ""
+    kind, _sep, pk = choice.rpartition(":")
+    team = Team.objects.filter(pk=int(pk)).first() if kind == "team" and pk.isdigit() else None
+    to = (
+        User.objects.filter(pk=int(pk), is_active=True).first()
+        if not kind and pk.isdigit()
+        else None
+    )
+    if to is None and team is None:
         messages.error(request, _("Choose whom to transfer the chat to."))
         return redirect("chat:chat", chat.pk)
     try:
-        actions.do_transfer_chat(chat, to, actor=request.user)
+        if team is not None:
+            actions.do_transfer_chat_to_team(chat, team, actor=request.user)
+        elif to is not None:
+            actions.do_transfer_chat(chat, to, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The chat is now %(agent)s's.") % {"agent": to})
+        messages.success(request, _("The chat is now %(agent)s's.") % {"agent": team or to})
     return redirect("chat:workspace")
 
 
@@ -199,6 +210,7 @@ def close(request: AuthenticatedRequest, chat_id: int) -> HttpResponse:
         "close_form": form,
         "reply_form": ReplyForm(),
         "colleagues": _colleagues(request.user),
+        "teams": Team.objects.order_by("name"),
         "transcript": _transcript(chat),
     }
     return render(request, "chat/workspace.html", context, status=422)

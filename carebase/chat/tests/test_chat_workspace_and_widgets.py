@@ -203,3 +203,26 @@ def test_a_colleague_asked_for_advice_follows_the_chat_in_notes_the_visitor_neve
         m["text"] for m in actions.visitor_messages(chat.visitor)
     ]
     assert actions._agents_of(chat) == {agent.pk, outsider.pk}
+
+
+def test_a_chat_transferred_to_a_team_goes_to_its_available_agent(widget, agent):
+    from carebase.core.roles import Role
+
+    actions.do_set_agent_state(agent, AgentState.AVAILABLE)
+    chat = _chat(widget)
+    billing = Team.objects.create(name="Billing", slug="billing")
+    accountant = make_user("ksiegowa", Role.SUPPORT_AGENT)
+    billing.members.add(accountant)
+    response = client_for(agent).post(f"/chat/{chat.pk}/transfer/", {"agent": f"team:{billing.pk}"})
+    assert response.status_code == 302
+    chat.refresh_from_db()
+    # Nobody of the team is available: it waits in their queue.
+    assert (chat.status, chat.agent_id, chat.ticket.team_id) == (
+        ChatStatus.WAITING,
+        None,
+        billing.pk,
+    )
+    actions.do_set_agent_state(accountant, AgentState.AVAILABLE)
+    actions.route_waiting_chats()
+    chat.refresh_from_db()
+    assert chat.agent_id == accountant.pk
