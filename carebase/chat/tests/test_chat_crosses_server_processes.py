@@ -38,7 +38,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[3]
 # A Redis database of its own, emptied first: no other run's groups or
 # rate-limit counts (keyed by row ids that repeat between runs) in it.
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 SITE = "https://shop.example"
 STARTUP_SECONDS = 20
 FRAME_SECONDS = 5
