@@ -116,7 +116,17 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                # socket_timeout None: redis-py 8 gives up a read after 5 s by
+                # default, and channels_redis waits for messages with a blocking
+                # read of 5 s; when they met, every socket idle for 5 s was
+                # dropped (redis/redis-py#4091, django/channels_redis#422).
+                # max_connections: redis-py 8 caps a pool at 100, too few when
+                # a thousand sockets close at once.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 1000}],
+                # Messages waiting for one socket before the oldest are dropped.
+                "capacity": 1000,
+            },
         }
     }
 else:

@@ -4,10 +4,15 @@ reaches the visitor: with REDIS_URL set, the Redis channel layer carries
 the live events between processes (the in-memory layer cannot: it serves
 one process).
 
+The page and the widget wait a while before the visitor writes, as they
+do in real life: longer than the Redis client's read timeout (5 s by
+default since redis-py 8), which the channel layer's blocking read of 5 s
+must not run into, or every socket that waits is closed by the server.
+
 Two real uvicorn processes serve the test database, so this runs on
 PostgreSQL only (their own connections must see the test's committed
 rows, which SQLite's in-memory test database cannot show them), and only
-where Redis answers."""
+where Redis answers: TEST_REDIS_URL, or a local one."""
 
 from __future__ import annotations
 
@@ -29,6 +34,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
 
 from carebase.chat import actions
 from carebase.chat.models import AgentState, Chat, ChatStatus, Widget
@@ -42,6 +50,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 SITE = "https://shop.example"
 STARTUP_SECONDS = 20
 FRAME_SECONDS = 5
+IDLE_SECONDS = 6
 
 
 def _redis_or_skip() -> None:
@@ -75,16 +84,17 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _healthy(port: int) -> bool:
-    """/healthz answers 200: the app is loaded and reaches the database."""
-    answer = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+def _answering(port: int) -> bool:
+    """/healthz answers and the app reaches the database (the answer is 503
+    all the same: no task worker runs)."""
+    request = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
-        answer.request("GET", "/healthz")
-        return answer.getresponse().status == 200
+        request.request("GET", "/healthz")
+        return json.loads(request.getresponse().read())["database"]["ok"] is True
     except OSError:
         return False
     finally:
-        answer.close()
+        request.close()
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -113,7 +123,8 @@ def two_servers(transactional_db: None, tmp_path: Path) -> Iterator[list[str]]:
         # Sessions and the visitors' tokens are signed: every process signs alike.
         "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
-        "TASK_BACKEND": "immediate",  # no worker runs beside them
+        # As bin/serve runs them; the emails the chat queues are not sent.
+        "TASK_BACKEND": "database",
         "VAR_DIR": str(tmp_path / "var"),
         "LOG_LEVEL": "WARNING",
     }
@@ -137,7 +148,7 @@ def two_servers(transactional_db: None, tmp_path: Path) -> Iterator[list[str]]:
             processes.append((process, port, log))
         deadline = time.monotonic() + STARTUP_SECONDS
         for process, port, log in processes:
-            while not _healthy(port):
+            while not _answering(port):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"uvicorn on port {port} did not start:\n{log.read_text()}")
                 time.sleep(0.1)
@@ -182,17 +193,20 @@ def _post_reply(base_url: str, chat_id: int, session_key: str, text: str) -> int
 
 
 async def _converse(visitor_server: str, agent_server: str, widget_key: str, session: str) -> int:
-    from websockets.asyncio.client import connect
-
+    """The agent's page opens on one process, the visitor's widget on the
+    other; a message one way, a reply the other: the chat's id."""
     cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
     agent_socket = agent_server.replace("http://", "ws://") + "/ws/live/"
     visitor_socket = visitor_server.replace("http://", "ws://") + f"/ws/chat/{widget_key}/?lang=pl"
-    async with connect(agent_socket, origin=agent_server, additional_headers=cookie) as page:
+    async with connect(
+        agent_socket, origin=Origin(agent_server), additional_headers=cookie
+    ) as page:
         hello = json.loads(await page.recv())
         assert hello["event"] == "hello"
-        async with connect(visitor_socket, origin=SITE) as widget:
+        async with connect(visitor_socket, origin=Origin(SITE)) as widget:
             welcome = json.loads(await widget.recv())
             assert welcome["type"] == "welcome" and welcome["token"]
+            await asyncio.sleep(IDLE_SECONDS)  # nobody writes for a while
             await widget.send(
                 json.dumps({"type": "message", "client_id": "c1", "text": "Nie działa mi koszyk"})
             )
@@ -227,10 +241,14 @@ def test_a_visitor_on_one_process_reaches_an_agent_on_another_and_hears_the_repl
     browser.force_login(agent)  # a session row in the database, as signing in makes
     session = browser.cookies[settings.SESSION_COOKIE_NAME].value
 
-    chat_id = asyncio.run(_converse(visitor_server, agent_server, widget.key, session))
+    try:
+        chat_id = asyncio.run(_converse(visitor_server, agent_server, widget.key, session))
+    except ConnectionClosed as closed:
+        pytest.fail(f"a server closed a socket that had waited {IDLE_SECONDS} s: {closed}")
 
     chat = Chat.objects.select_related("ticket").get(pk=chat_id)
     assert (chat.status, chat.agent_id) == (ChatStatus.ACTIVE, agent.pk)
+    assert chat.ticket is not None
     assert [message.body_text for message in chat.ticket.messages.order_by("id")] == [
         "Nie działa mi koszyk",
         "Już sprawdzam.",
