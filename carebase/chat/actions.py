@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,7 @@ from carebase.chat.models import (
 )
 from carebase.core.access import Perm, has_perm
 from carebase.core.hours import is_open
-from carebase.core.realtime import send_to_group, send_to_user
+from carebase.core.realtime import send_to_group, send_to_groups, send_to_user, user_group
 from carebase.crm.actions import do_create_contact, find_or_create_contact_by_email
 from carebase.tickets.actions import (
     do_add_reply,
@@ -50,7 +50,7 @@ from carebase.tickets.actions import (
 )
 from carebase.tickets.attachments import check_sizes, clean_filename
 from carebase.tickets.models import Channel, Message, Status, Ticket
-from carebase.tickets.notify import announce
+from carebase.tickets.notify import announce, muted
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ def file_inbound(inbound_id: int) -> Message | None:
         with transaction.atomic():
             inbound = (
                 InboundChatMessage.objects.select_for_update(of=("self",))
-                .select_related("visitor__widget", "message")
+                .select_related("visitor__widget", "visitor__contact", "message")
                 .get(pk=inbound_id)
             )
             if inbound.message is not None:
@@ -268,46 +268,60 @@ def _file(inbound: InboundChatMessage) -> Message:
     at = inbound.received_at
     if chat is None or chat.ticket is None or chat.ticket.is_closed:
         first_line = text.strip().splitlines()[0]
-        ticket = do_create_ticket(
-            subject=first_line[:SUBJECT_LENGTH],
-            body=text,
-            requester=contact,
-            channel=Channel.CHAT,
-            team=widget.team,
-            external_id=f"chat:{visitor.pk}:{inbound.client_id}",
-            created_at=at,
-            attachments=files,
-        )
+        # Muted: the chat's own notices (_route, _tell_queue) tell the open
+        # pages once, where each step would tell every agent again.
+        with muted():
+            ticket = do_create_ticket(
+                subject=first_line[:SUBJECT_LENGTH],
+                body=text,
+                requester=contact,
+                channel=Channel.CHAT,
+                team=widget.team,
+                external_id=f"chat:{visitor.pk}:{inbound.client_id}",
+                created_at=at,
+                attachments=files,
+            )
         chat = Chat.objects.create(widget=widget, visitor=visitor, ticket=ticket, started_at=at)
         message = ticket.opening_message or ticket.messages.get()
         chat.last_visitor_message_at = at
         chat.save(update_fields=["last_visitor_message_at"])
         _route(chat)
     else:
-        message = do_add_reply(
-            chat.ticket,
-            body=text,
-            author_contact=contact,
-            channel=Channel.CHAT,
-            external_id=f"chat:{visitor.pk}:{inbound.client_id}",
-            created_at=at,
-            attachments=files,
-        )
+        # A chat line is no news for the inbox, nor an email to the agent,
+        # who hears it live: muted (a thousand chats write a line a second).
+        with muted():
+            message = do_add_reply(
+                chat.ticket,
+                body=text,
+                author_contact=contact,
+                channel=Channel.CHAT,
+                external_id=f"chat:{visitor.pk}:{inbound.client_id}",
+                created_at=at,
+                attachments=files,
+            )
         Chat.objects.filter(pk=chat.pk).update(last_visitor_message_at=at, checked_in_at=None)
         chat.last_visitor_message_at = at
-    _tell_message(chat, message, client_id=inbound.client_id)
+    names = [clean_filename(file.name or "") for file in files]
+    _tell_message(chat, message, client_id=inbound.client_id, files=names)
     return message
 
 
-def message_payload(message: Message, *, client_id: str = "") -> dict[str, Any]:
-    """A message as the widget shows it (never an internal note)."""
+def message_payload(
+    message: Message, *, client_id: str = "", files: list[str] | None = None
+) -> dict[str, Any]:
+    """A message as the widget shows it (never an internal note); `files`:
+    its attachments' names when the caller knows them (no query)."""
     author = ""
     if message.author_user is not None:
         author = message.author_user.first_name or message.author_user.get_username()
     return {
         "id": message.pk,
         "text": message.body_text,
-        "files": [attachment.filename for attachment in message.attachments.all()],
+        "files": (
+            files
+            if files is not None
+            else [attachment.filename for attachment in message.attachments.all()]
+        ),
         "from": "visitor" if message.from_customer else "agent",
         "author": author,
         "at": message.created_at.isoformat(),
@@ -315,13 +329,18 @@ def message_payload(message: Message, *, client_id: str = "") -> dict[str, Any]:
     }
 
 
-def _tell_message(chat: Chat, message: Message, *, client_id: str = "") -> None:
+def _tell_message(
+    chat: Chat, message: Message, *, client_id: str = "", files: list[str] | None = None
+) -> None:
     """The message to the visitor's sockets and to the agents of the chat."""
-    payload = message_payload(message, client_id=client_id)
-    send_to_group(visitor_group(chat.visitor_id), "message", payload)
+    payload = message_payload(message, client_id=client_id, files=files)
     agent_payload = {"chat": chat.pk, "ticket": chat.ticket_id, "message": payload}
-    for user_id in _agents_of(chat):
-        send_to_user(user_id, "chat_message", agent_payload)
+    send_to_groups(
+        [
+            (visitor_group(chat.visitor_id), "message", payload),
+            *((user_group(user_id), "chat_message", agent_payload) for user_id in _agents_of(chat)),
+        ]
+    )
 
 
 def _agents_of(chat: Chat) -> set[int]:
@@ -392,11 +411,14 @@ def _route(chat: Chat) -> None:
         .annotate(count=Count("id"))
         .values_list("agent", "count")
     )
-    order = [F("last_offered_at").asc(nulls_first=True), "user_id"]
     # The conversation's team (a chat may have been transferred), else the widget's.
     team_id = chat.ticket.team_id if chat.ticket is not None else chat.widget.team_id
-    candidates = _candidates(team_id).select_for_update(of=("self",)).order_by(*order)
-    for status in candidates:
+    # Locked in one order (by user), whatever the round robin's: two chats
+    # routed at once would otherwise lock the agents crosswise and deadlock.
+    locked = list(_candidates(team_id).select_for_update(of=("self",)).order_by("user_id"))
+    never = timezone.now() - timedelta(days=36500)
+    locked.sort(key=lambda status: (status.last_offered_at or never, status.user_id))
+    for status in locked:
         if busy.get(status.user_id, 0) >= status.max_chats:
             continue
         if not has_perm(status.user, Perm.WORK_TICKETS):
@@ -412,7 +434,8 @@ def _give(chat: Chat, agent: Any, *, actor: Any) -> None:
     chat.agent, chat.status = agent, ChatStatus.ACTIVE
     chat.save(update_fields=["agent", "status"])
     if chat.ticket is not None:
-        do_assign(chat.ticket, agent, actor=actor)
+        with muted():  # the agent hears chat_assigned; the pages hear _tell_queue
+            do_assign(chat.ticket, agent, actor=actor)
     send_to_user(
         agent.pk,
         "chat_assigned",

@@ -121,7 +121,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def _message(self, content: dict[str, Any]) -> None:
         client_id = str(content.get("client_id", ""))
         try:
-            await database_sync_to_async(actions.check_rate)(self.visitor)
+            received = await database_sync_to_async(_receive, thread_sensitive=False)(
+                self.visitor, client_id, content.get("text", "")
+            )
         except actions.Flood as flood:
             await self.send_json(
                 {
@@ -132,10 +134,6 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 }
             )
             return
-        try:
-            received = await database_sync_to_async(actions.do_receive_visitor_message)(
-                self.visitor, client_id=client_id, text=content.get("text", "")
-            )
         except ValidationError as error:
             await self._invalid(error, client_id)
             return
@@ -232,3 +230,11 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def live_event(self, message: dict[str, Any]) -> None:
         """What the server sent to this visitor (core.realtime): as widget frames."""
         await self.send_json({"type": message["event"], **message["payload"]})
+
+
+def _receive(visitor: Visitor, client_id: str, text: Any) -> actions.Received:
+    """Count and file a visitor's message, in one trip to a worker thread:
+    not the process's one thread for the database (thread_sensitive), so
+    that one message waiting on the database does not hold up the rest."""
+    actions.check_rate(visitor)
+    return actions.do_receive_visitor_message(visitor, client_id=client_id, text=text)

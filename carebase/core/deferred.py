@@ -110,6 +110,10 @@ def queued(write: Writer) -> list[Any]:
     return [] if batch is None else batch.queued(write)
 
 
+def in_batch() -> bool:
+    return _current.get() is not None
+
+
 def defer(write: Writer, item: Any) -> bool:
     """Queue `item` for `write` when a batch is open; False when it is not,
     and the caller writes at once."""

@@ -76,6 +76,21 @@ def send_to_group(group: str, event: str, payload: dict[str, Any]) -> None:
         _send_after_commit(sending)
 
 
+def send_to_groups(events: list[tuple[str, str, dict[str, Any]]]) -> None:
+    """Several (group, event, payload) after commit, in one trip to the event
+    loop and the channel layer: a chat line tells its visitor and its agent."""
+    if _through_database.get() or deferred.in_batch():
+        for group, event, payload in events:
+            send_to_group(group, event, payload)
+        return
+    _send_after_commit(
+        [
+            (group, {"type": "live.event", "event": event, "payload": payload})
+            for group, event, payload in events
+        ]
+    )
+
+
 def _write_live_events(events: list[Any]) -> None:
     from carebase.core.models import LiveEvent
 
