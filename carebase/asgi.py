@@ -1,5 +1,6 @@
 """ASGI entry point: pages and the API over HTTP, live updates over WebSocket."""
 
+import gc
 import os
 import warnings
 
@@ -26,6 +27,13 @@ from carebase.core.routing import websocket_urlpatterns  # noqa: E402
 from carebase.core.search import warm_up  # noqa: E402
 
 warm_up()  # the first search or message must not wait for the lemma dictionaries
+# A full collection walks every object of a process that holds a thousand
+# sockets: 150 to 200 ms with the event loop stopped, every few seconds
+# under load, which made the chat's slowest deliveries (bench/chat_load.py).
+# Young objects are still collected as usual; the oldest generation is
+# walked a hundred times less often.
+_young, _middle, _old = gc.get_threshold()
+gc.set_threshold(_young, _middle, 1000)
 
 application = ProtocolTypeRouter(
     {
