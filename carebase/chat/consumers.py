@@ -19,6 +19,9 @@ or invalid with "detail").
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -30,6 +33,28 @@ from django.utils import timezone
 from carebase.chat import actions
 from carebase.chat.models import Visitor, Widget
 from carebase.core.realtime import send_to_user
+
+# Visitors' messages are filed in threads of their own, not the process's one
+# thread for the database: one message waiting on the database must not hold
+# up the rest. Each thread keeps its connection (CONN_MAX_AGE).
+FILING_THREADS = 8
+filing = ThreadPoolExecutor(max_workers=FILING_THREADS, thread_name_prefix="chat-filing")
+
+
+def close_filing_connections() -> None:
+    """Close the database connections of every filing thread (tests: so that
+    the test database can be dropped)."""
+    from django.db import connections
+
+    barrier = threading.Barrier(FILING_THREADS)
+
+    def close() -> None:
+        connections.close_all()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=5)  # each thread takes one: all of them close
+
+    for future in [filing.submit(close) for _ in range(FILING_THREADS)]:
+        future.result()
 
 
 class VisitorConsumer(AsyncJsonWebsocketConsumer):
@@ -121,9 +146,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def _message(self, content: dict[str, Any]) -> None:
         client_id = str(content.get("client_id", ""))
         try:
-            received = await database_sync_to_async(_receive, thread_sensitive=False)(
-                self.visitor, client_id, content.get("text", "")
-            )
+            received = await database_sync_to_async(
+                _receive, thread_sensitive=False, executor=filing
+            )(self.visitor, client_id, content.get("text", ""))
         except actions.Flood as flood:
             await self.send_json(
                 {
@@ -233,8 +258,6 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
 
 
 def _receive(visitor: Visitor, client_id: str, text: Any) -> actions.Received:
-    """Count and file a visitor's message, in one trip to a worker thread:
-    not the process's one thread for the database (thread_sensitive), so
-    that one message waiting on the database does not hold up the rest."""
+    """Count and file a visitor's message, in one trip to a filing thread."""
     actions.check_rate(visitor)
     return actions.do_receive_visitor_message(visitor, client_id=client_id, text=text)
