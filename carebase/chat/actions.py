@@ -38,7 +38,15 @@ from carebase.chat.models import (
 )
 from carebase.core.access import Perm, has_perm
 from carebase.core.hours import is_open
-from carebase.core.realtime import send_to_group, send_to_groups, send_to_user, user_group
+from carebase.core.realtime import (
+    ALL_TEAMS_GROUP,
+    TRIAGE_GROUP,
+    send_to_group,
+    send_to_groups,
+    send_to_user,
+    team_group,
+    user_group,
+)
 from carebase.crm.actions import do_create_contact, find_or_create_contact_by_email
 from carebase.tickets.actions import (
     do_add_reply,
@@ -458,8 +466,6 @@ def _tell_queue(chat: Chat) -> None:
     if chat.ticket is not None:
         announce(chat.ticket)
     payload = {"chat": chat.pk}
-    from carebase.core.realtime import ALL_TEAMS_GROUP, TRIAGE_GROUP, team_group
-
     send_to_group(ALL_TEAMS_GROUP, "chats_changed", payload)
     send_to_group(
         team_group(chat.widget.team_id) if chat.widget.team_id else TRIAGE_GROUP,

@@ -48,13 +48,21 @@ def _lists(user: User) -> dict:
 def workspace(request: AuthenticatedRequest, chat_id: int | None = None) -> HttpResponse:
     require_perm(request.user, Perm.WORK_TICKETS)
     chat = access_chat(request.user, chat_id) if chat_id else None
-    status = _status(request.user)
+    return _workspace_page(request, chat, CloseForm())
+
+
+def _workspace_page(
+    request: AuthenticatedRequest, chat: Chat | None, close_form: CloseForm, status: int = 200
+) -> HttpResponse:
+    """The workspace with the chat open (None: none), its forms as given."""
+    agent_status = _status(request.user)
+    initial = {"state": agent_status.state, "max_chats": agent_status.max_chats}
     context = {
         **_lists(request.user),
         "chat": chat,
-        "status": status,
-        "status_form": StatusForm(initial={"state": status.state, "max_chats": status.max_chats}),
-        "close_form": CloseForm(),
+        "status": agent_status,
+        "status_form": StatusForm(initial=initial),
+        "close_form": close_form,
         "reply_form": ReplyForm(),
         "colleagues": _colleagues(request.user),
         "teams": Team.objects.order_by("name"),
@@ -64,7 +72,7 @@ def workspace(request: AuthenticatedRequest, chat_id: int | None = None) -> Http
         context["transcript"] = _transcript(chat)
         if chat.agent_id == request.user.pk and context["transcript"]:
             actions.mark_read_by_agent(chat, context["transcript"][-1].pk)
-    return render(request, "chat/workspace.html", context)
+    return render(request, "chat/workspace.html", context, status=status)
 
 
 def _colleagues(user: User) -> list[User]:
@@ -201,19 +209,7 @@ def close(request: AuthenticatedRequest, chat_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The chat is closed."))
             return redirect("chat:workspace")
-    status = _status(request.user)
-    context = {
-        **_lists(request.user),
-        "chat": chat,
-        "status": status,
-        "status_form": StatusForm(initial={"state": status.state, "max_chats": status.max_chats}),
-        "close_form": form,
-        "reply_form": ReplyForm(),
-        "colleagues": _colleagues(request.user),
-        "teams": Team.objects.order_by("name"),
-        "transcript": _transcript(chat),
-    }
-    return render(request, "chat/workspace.html", context, status=422)
+    return _workspace_page(request, chat, form, status=422)
 
 
 @login_required
