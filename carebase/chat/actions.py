@@ -160,7 +160,12 @@ class Flood(Exception):
 
 def check_rate(visitor: Visitor) -> None:
     """Count one message of the visitor; Flood when over the limit. In the
-    cache, so that every server process counts the same (Redis when set)."""
+    cache, so that every server process counts the same (Redis when set).
+
+    Counted in buckets of RATE_WINDOW seconds, and a message is refused when
+    its bucket and the one before hold more than RATE_LIMIT together: any
+    RATE_WINDOW seconds lie within two buckets, so no burst that straddles a
+    bucket's edge gets twice the limit through."""
     now = int(timezone.now().timestamp())
     window = now // RATE_WINDOW
     key = f"chat-rate:{visitor.pk}:{window}"
@@ -171,6 +176,9 @@ def check_rate(visitor: Visitor) -> None:
         cache.set(key, 1, timeout=RATE_WINDOW * 2)
         count = 1
     if count > RATE_LIMIT:
+        raise Flood(RATE_WINDOW - now % RATE_WINDOW or RATE_WINDOW)
+    before = cache.get(f"chat-rate:{visitor.pk}:{window - 1}", 0)
+    if before + count > RATE_LIMIT:
         raise Flood(RATE_WINDOW - now % RATE_WINDOW or RATE_WINDOW)
 
 

@@ -2,7 +2,7 @@
 close, and the sweep that checks in on an idle chat and then closes it,
 once each however often it runs; the visitor's transcript by email."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -112,3 +112,26 @@ def test_the_visitor_gets_the_transcript_by_email(chat, agent, django_capture_on
     anonymous = actions.do_start_visitor(chat.widget)
     with pytest.raises(actions.ValidationError):
         actions.do_send_transcript(anonymous)
+
+
+def test_a_flood_across_the_edge_of_a_counting_bucket_still_gets_only_the_limit_through():
+    widget = Widget.objects.create(name="Sklep", allowed_origins=["https://shop.example"])
+    visitor = actions.do_start_visitor(widget, language="pl")
+    edge = (int(timezone.now().timestamp()) // actions.RATE_WINDOW + 1) * actions.RATE_WINDOW
+    before_edge = datetime.fromtimestamp(edge - 1, tz=UTC)
+    accepted = 0
+    with time_machine.travel(before_edge, tick=False) as clock:
+        for number in range(actions.RATE_LIMIT * 2):
+            if number == actions.RATE_LIMIT // 2:
+                clock.shift(2)  # over the edge, into the next bucket
+            try:
+                actions.check_rate(visitor)
+                accepted += 1
+            except actions.Flood as flood:
+                assert 1 <= flood.retry_after <= actions.RATE_WINDOW
+        assert accepted == actions.RATE_LIMIT
+        clock.shift(actions.RATE_WINDOW)  # the first bucket is behind
+        with pytest.raises(actions.Flood):  # the second still holds the flood
+            actions.check_rate(visitor)
+        clock.shift(actions.RATE_WINDOW)
+        actions.check_rate(visitor)  # and a quiet visitor may write again
