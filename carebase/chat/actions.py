@@ -254,17 +254,26 @@ def file_inbound(inbound_id: int) -> Message | None:
             )
             if inbound.message is not None:
                 return inbound.message
-            message = _file(inbound)
+            message, opened = _file(inbound)
             inbound.message, inbound.error = message, ""
             inbound.save(update_fields=["message", "error"])
-            return message
     except Exception as error:
         logger.exception("Filing chat message %s failed", inbound_id)
         InboundChatMessage.objects.filter(pk=inbound_id).update(error=str(error)[:2000])
         return None
+    if opened is not None:
+        # Routed in a transaction of its own, after the chat is filed: the
+        # agents' rows stay locked for the routing alone, not for the whole
+        # new conversation, or every new chat would wait for the one before.
+        try:
+            route_new_chat(opened.pk, message, client_id=inbound.client_id)
+        except Exception:
+            logger.exception("Routing chat %s failed; it waits in the queue", opened.pk)
+    return message
 
 
-def _file(inbound: InboundChatMessage) -> Message:
+def _file(inbound: InboundChatMessage) -> tuple[Message, Chat | None]:
+    """The message filed, and the chat when it opened one (to be routed)."""
     visitor = inbound.visitor
     widget = visitor.widget
     files = []
@@ -301,7 +310,10 @@ def _file(inbound: InboundChatMessage) -> Message:
         message = ticket.opening_message or ticket.messages.get()
         chat.last_visitor_message_at = at
         chat.save(update_fields=["last_visitor_message_at"])
-        _route(chat)
+        names = [clean_filename(file.name or "") for file in files]
+        payload = message_payload(message, client_id=inbound.client_id, files=names)
+        send_to_group(visitor_group(chat.visitor_id), "message", payload)
+        return message, chat
     else:
         # A chat line is no news for the inbox, nor an email to the agent,
         # who hears it live: muted (a thousand chats write a line a second).
@@ -319,7 +331,31 @@ def _file(inbound: InboundChatMessage) -> Message:
         chat.last_visitor_message_at = at
     names = [clean_filename(file.name or "") for file in files]
     _tell_message(chat, message, client_id=inbound.client_id, files=names)
-    return message
+    return message, None
+
+
+def route_new_chat(chat_id: int, opening: Message, *, client_id: str = "") -> Chat | None:
+    """Route a chat that has just opened, if it still waits, and tell the
+    agent who gets it its opening message."""
+    with transaction.atomic():
+        chat = (
+            Chat.objects.select_for_update(of=("self",))
+            .select_related("widget", "ticket", "visitor")
+            .filter(pk=chat_id, status=ChatStatus.WAITING, agent__isnull=True)
+            .first()
+        )
+        if chat is None:
+            return None
+        _route(chat)
+        if chat.agent_id is not None:
+            files = [attachment.filename for attachment in opening.attachments.all()]
+            payload = message_payload(opening, client_id=client_id, files=files)
+            send_to_user(
+                chat.agent_id,
+                "chat_message",
+                {"chat": chat.pk, "ticket": chat.ticket_id, "message": payload},
+            )
+    return chat
 
 
 def message_payload(
