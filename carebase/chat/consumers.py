@@ -26,12 +26,12 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from carebase.chat import actions
 from carebase.chat.models import Visitor, Widget
+from carebase.core.consumers import Socket
 from carebase.core.realtime import send_to_user
 
 # Visitors' messages are filed in threads of their own, not the process's one
@@ -57,7 +57,7 @@ def close_filing_connections() -> None:
         future.result()
 
 
-class VisitorConsumer(AsyncJsonWebsocketConsumer):
+class VisitorConsumer(Socket):
     visitor: Visitor | None = None
 
     async def connect(self) -> None:

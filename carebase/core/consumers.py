@@ -1,5 +1,6 @@
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -16,7 +17,22 @@ from carebase.core.realtime import (
 MAX_GROUPS = 100
 
 
-class LiveConsumer(AsyncJsonWebsocketConsumer):
+class Socket(AsyncJsonWebsocketConsumer):
+    """A consumer that does not sweep the database connections before every
+    message it handles. Channels does (aclose_old_connections), in a hop to
+    the process's one thread for sync code: a frame for each of fifty agents
+    waited its turn there behind the database work of the whole process. The
+    database work here runs in database_sync_to_async, which sweeps the
+    connections of its own thread before and after."""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class LiveConsumer(Socket):
     """One socket per open page: delivers the events sent to its user."""
 
     async def connect(self) -> None:
