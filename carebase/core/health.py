@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from carebase.core.models import WorkerHeartbeat
+from carebase.core.search import dictionaries_loaded
 
 
 def health_report() -> tuple[bool, dict[str, Any]]:
@@ -43,6 +44,9 @@ def health_report() -> tuple[bool, dict[str, Any]]:
         "status": "ok" if healthy else "unavailable",
         "database": database,
         "worker": worker,
+        # Not part of the status: a process loading its dictionaries serves,
+        # only its first search or message waits for them.
+        "search": {"dictionaries_loaded": dictionaries_loaded()},
         "time": timezone.now().isoformat(),
         "stale_after_seconds": int(
             timedelta(seconds=settings.WORKER_STALE_SECONDS).total_seconds()

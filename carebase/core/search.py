@@ -421,6 +421,9 @@ def _locked_terms(keys: list[tuple[str, int]]) -> dict[tuple[str, int], set[str]
     return {(kind, object_id): set(terms.split()) for kind, object_id, terms in rows}
 
 
+_loaded = threading.Event()
+
+
 def load_dictionaries() -> None:
     """Load the lemma dictionaries (about five seconds for Polish), then take
     them and everything loaded before out of the garbage collector's reach:
@@ -428,6 +431,13 @@ def load_dictionaries() -> None:
     their millions of entries again (some 60 ms, in the middle of a request)."""
     _lemma("start")
     gc.freeze()
+    _loaded.set()
+
+
+def dictionaries_loaded() -> bool:
+    """Whether this process has its lemma dictionaries (until then, the first
+    search or message waits for them)."""
+    return _loaded.is_set()
 
 
 # Set in a short-lived process that would spend five seconds loading the

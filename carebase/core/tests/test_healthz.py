@@ -67,3 +67,15 @@ def test_the_favicon_address_leads_to_the_icon(client):
 
 def test_monitors_may_ask_with_head(client):
     assert client.head("/healthz").status_code == 200
+
+
+def test_healthz_says_whether_the_lemma_dictionaries_are_loaded_without_changing_the_status(
+    client, settings
+):
+    from carebase.core import search
+
+    settings.TASK_BACKEND = "immediate"
+    search.load_dictionaries()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["search"] == {"dictionaries_loaded": True}
