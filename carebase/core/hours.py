@@ -1,18 +1,27 @@
-"""The business-hours clock: when the support desk is open, and how far a
-number of working minutes reaches. One clock for every part that asks (a
-missed call's callback, and the SLA clocks after it).
+"""The business-hours clock: when a desk is open, how far a stretch of
+working time reaches (a deadline) and how much working time lies between
+two moments (a duration). One clock for every part that asks: a missed
+call's callback, the SLA clocks, the reports.
 
-The week comes from the BUSINESS_HOURS setting, such as
-"mon-fri 08:00-18:00; sat 09:00-13:00", in TIME_ZONE; public holidays of
-HOLIDAY_COUNTRY (Poland by default) are closed all day.
+A Schedule is a week of opening periods in a time zone, closed on the public
+holidays of a country and on its own days off. The default one comes from
+the BUSINESS_HOURS setting, such as "mon-fri 08:00-18:00; sat 09:00-13:00",
+in TIME_ZONE, with the holidays of HOLIDAY_COUNTRY (Poland by default);
+calendars in the database (core.models.Calendar) make others.
+
+All arithmetic is on instants (UTC), never on wall-clock times: a working day
+that spans the night the clocks change is an hour longer or shorter, as the
+people working it find it. A wall time that does not exist (02:30 on the
+night of the spring change) is read as the instant it would have been.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from functools import cache
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -20,90 +29,208 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_PART = re.compile(
-    r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+"
-    r"(?P<opens>\d{1,2}:\d{2})-(?P<closes>\d{1,2}:\d{2})$"
-)
+DAY_MINUTES = 24 * 60
+# How far ahead a deadline is looked for: a calendar open less than once in
+# this many days has no open hours worth the name.
+MAX_DAYS = 800
+
+_PART = re.compile(r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+(?P<periods>.+)$")
+_PERIOD = re.compile(r"^(?P<opens>\d{1,2}:\d{2})-(?P<closes>\d{1,2}:\d{2})$")
+
+Period = tuple[int, int]  # minutes from midnight: opens, closes (up to 24:00)
+
+
+class WeekError(ValueError):
+    """A week that cannot be read; the message says what and where."""
 
 
 @dataclass(frozen=True)
 class Week:
-    # For each weekday (Monday 0), its opening hours (open, close) or None.
-    days: tuple[tuple[time, time] | None, ...]
+    # For each weekday (Monday 0), its opening periods, sorted, not overlapping.
+    days: tuple[tuple[Period, ...], ...]
 
-    def hours_on(self, day: date) -> tuple[time, time] | None:
-        if day in _holidays(day.year):
-            return None
-        return self.days[day.weekday()]
+    def is_empty(self) -> bool:
+        return not any(self.days)
+
+    def as_text(self) -> str:
+        """The week written as parse_week reads it."""
+        parts = []
+        for index, periods in enumerate(self.days):
+            if periods:
+                parts.append(f"{DAYS[index]} " + ", ".join(map(_period_text, periods)))
+        return "; ".join(parts)
 
 
-def parse_week(text: str) -> Week:
-    """ "mon-fri 08:00-18:00; sat 09:00-13:00" → a Week; ImproperlyConfigured
-    naming what it cannot read."""
-    days: list[tuple[time, time] | None] = [None] * 7
+def _minutes(text: str, part: str) -> int:
+    hours, minutes = (int(piece) for piece in text.split(":"))
+    if minutes > 59 or hours > 24 or (hours == 24 and minutes):
+        raise WeekError(f'no such time as {text} in "{part}"')
+    return hours * 60 + minutes
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _period_text(period: Period) -> str:
+    return f"{_clock(period[0])}-{_clock(period[1])}"
+
+
+def read_week(text: str) -> Week:
+    """ "mon-fri 08:00-12:00, 13:00-17:00; sat 09:00-13:00" → a Week.
+    WeekError names what it cannot read: a part, a time, a period that
+    closes before it opens, or periods of one day that overlap."""
+    days: list[list[Period]] = [[] for _ in DAYS]
     for part in filter(None, (piece.strip().lower() for piece in text.split(";"))):
         match = _PART.match(part)
         if match is None or match["first"] not in DAYS or (match["last"] or "mon") not in DAYS:
-            raise ImproperlyConfigured(
-                f'BUSINESS_HOURS: cannot read "{part}" (write like "mon-fri 08:00-18:00").'
-            )
-        try:
-            opens = time.fromisoformat(match["opens"].zfill(5))
-            closes = time.fromisoformat(match["closes"].zfill(5))
-        except ValueError as error:
-            raise ImproperlyConfigured(f'BUSINESS_HOURS: no such time in "{part}".') from error
-        if closes <= opens:
-            raise ImproperlyConfigured(f'BUSINESS_HOURS: "{part}" closes before it opens.')
+            raise WeekError(f'cannot read "{part}" (write like "mon-fri 08:00-18:00")')
         first = DAYS.index(match["first"])
         last = DAYS.index(match["last"]) if match["last"] else first
-        for day in range(first, last + 1):
-            days[day] = (opens, closes)
-    return Week(tuple(days))
+        if last < first:
+            raise WeekError(f'"{part}": the days run backwards (write "mon-fri", not "fri-mon")')
+        for piece in (piece.strip() for piece in match["periods"].split(",")):
+            period = _PERIOD.match(piece)
+            if period is None:
+                raise WeekError(f'cannot read the hours "{piece}" in "{part}" (write 08:00-18:00)')
+            opens = _minutes(period["opens"], part)
+            closes = _minutes(period["closes"], part)
+            if closes <= opens:
+                raise WeekError(f'"{piece}" in "{part}" closes before it opens')
+            for day in range(first, last + 1):
+                days[day].append((opens, closes))
+    for index, periods in enumerate(days):
+        periods.sort()
+        for (_opens, closes), (next_opens, _closes) in pairwise(periods):
+            if next_opens < closes:
+                raise WeekError(f"the hours of {DAYS[index]} overlap")
+    return Week(tuple(tuple(periods) for periods in days))
+
+
+def parse_week(text: str) -> Week:
+    """The BUSINESS_HOURS setting as a Week; ImproperlyConfigured naming
+    what it cannot read."""
+    try:
+        week = read_week(text)
+    except WeekError as error:
+        raise ImproperlyConfigured(f"BUSINESS_HOURS: {error}.") from error
+    if week.is_empty():
+        raise ImproperlyConfigured("BUSINESS_HOURS has no open hours.")
+    return week
 
 
 @cache
-def _week(text: str) -> Week:
-    return parse_week(text)
+def _holidays(country: str, year: int) -> frozenset[date]:
+    if not country:
+        return frozenset()
+    return frozenset(holidays.country_holidays(country, years=year))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    week: Week
+    zone: ZoneInfo
+    country: str = ""  # whose public holidays are closed ("" none)
+    days_off: frozenset[date] = field(default_factory=frozenset)
+
+    def is_closed_day(self, day: date) -> bool:
+        return day in self.days_off or day in _holidays(self.country, day.year)
+
+    def periods_on(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The day's opening periods as instants (UTC)."""
+        return _periods_on(self, day)
+
+    def is_open(self, at: datetime) -> bool:
+        return any(opens <= at < closes for opens, closes in self.periods_on(self._day(at)))
+
+    def add(self, at: datetime, working: timedelta) -> datetime:
+        """The moment `working` time of open hours after `at` (counted from
+        the next opening when `at` is out of hours), in the schedule's zone.
+        ValueError when the schedule is never open."""
+        if working < timedelta(0):
+            raise ValueError("working time to add cannot be negative")
+        left = working
+        day = self._day(at)
+        for _ in range(MAX_DAYS):
+            for opens, closes in self.periods_on(day):
+                if closes <= at:
+                    continue
+                start = max(opens, at)
+                if start + left <= closes:
+                    return (start + left).astimezone(self.zone)
+                left -= closes - start
+            day += timedelta(days=1)
+        raise ValueError(f"no open hours in the {MAX_DAYS} days after {at:%Y-%m-%d}")
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        """The open time from `start` to `end` (nothing when end is not later)."""
+        total = timedelta(0)
+        if end <= start:
+            return total
+        day, last = self._day(start), self._day(end)
+        while day <= last:
+            for opens, closes in self.periods_on(day):
+                overlap = min(closes, end) - max(opens, start)
+                if overlap > timedelta(0):
+                    total += overlap
+            day += timedelta(days=1)
+        return total
+
+    def next_open(self, at: datetime) -> datetime:
+        """`at` when open, else the next opening."""
+        day = self._day(at)
+        for _ in range(MAX_DAYS):
+            for opens, closes in self.periods_on(day):
+                if at < closes:
+                    return max(opens, at).astimezone(self.zone)
+            day += timedelta(days=1)
+        raise ValueError(f"no open hours in the {MAX_DAYS} days after {at:%Y-%m-%d}")
+
+    def _day(self, at: datetime) -> date:
+        if at.tzinfo is None:
+            raise ValueError("the clock needs aware datetimes")
+        return at.astimezone(self.zone).date()
+
+
+@lru_cache(maxsize=8192)
+def _periods_on(schedule: Schedule, day: date) -> tuple[tuple[datetime, datetime], ...]:
+    if schedule.is_closed_day(day):
+        return ()
+    periods = []
+    for opens, closes in schedule.week.days[day.weekday()]:
+        start, end = _instant(day, opens, schedule.zone), _instant(day, closes, schedule.zone)
+        if start < end:  # a period inside the hour the spring change skips is no time
+            periods.append((start, end))
+    return tuple(periods)
+
+
+def _instant(day: date, minutes: int, zone: ZoneInfo) -> datetime:
+    if minutes >= DAY_MINUTES:
+        day, minutes = day + timedelta(days=1), minutes - DAY_MINUTES
+    local = datetime.combine(day, time(minutes // 60, minutes % 60), zone)
+    return local.astimezone(UTC)
 
 
 @cache
-def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays(settings.HOLIDAY_COUNTRY, years=year))
+def _settings_schedule(text: str, zone: str, country: str) -> Schedule:
+    return Schedule(parse_week(text), ZoneInfo(zone), country)
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def _current_week() -> Week:
-    return _week(settings.BUSINESS_HOURS)
+def default_schedule() -> Schedule:
+    """The desk's hours from the settings (BUSINESS_HOURS, TIME_ZONE,
+    HOLIDAY_COUNTRY)."""
+    return _settings_schedule(settings.BUSINESS_HOURS, settings.TIME_ZONE, settings.HOLIDAY_COUNTRY)
 
 
 def is_open(at: datetime) -> bool:
-    """Whether the desk is open at this moment."""
-    local = at.astimezone(_zone())
-    hours = _current_week().hours_on(local.date())
-    return hours is not None and hours[0] <= local.time() < hours[1]
+    """Whether the desk is open at this moment (the default schedule)."""
+    return default_schedule().is_open(at)
 
 
 def add_business_minutes(at: datetime, minutes: int) -> datetime:
     """The moment `minutes` of open time after `at` (from the next opening
-    when `at` is out of hours)."""
-    zone = _zone()
-    week = _current_week()
-    local = at.astimezone(zone)
-    left = timedelta(minutes=minutes)
-    day = local.date()
-    for _ in range(400):  # a year of closed days would be a configuration error
-        hours = week.hours_on(day)
-        if hours is not None:
-            opens = datetime.combine(day, hours[0], zone)
-            closes = datetime.combine(day, hours[1], zone)
-            start = max(opens, local)
-            if start < closes:
-                if start + left <= closes:
-                    return start + left
-                left -= closes - start
-        day += timedelta(days=1)
-        local = datetime.combine(day, time.min, zone)
-    raise ImproperlyConfigured("BUSINESS_HOURS has no open hours.")
+    when `at` is out of hours), on the default schedule."""
+    try:
+        return default_schedule().add(at, timedelta(minutes=minutes))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"BUSINESS_HOURS: {error}.") from error
