@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "carebase.telephony",
     "carebase.messengers",
     "carebase.chat",
+    "carebase.workflow",
     "carebase.api",
     "django.contrib.admin",
     "django.contrib.auth",

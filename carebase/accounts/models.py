@@ -68,6 +68,15 @@ class Team(models.Model):
     members = models.ManyToManyField(
         User, verbose_name=_("members"), blank=True, related_name="teams"
     )
+    calendar = models.ForeignKey(
+        "core.Calendar",
+        verbose_name=_("business hours"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teams",
+        help_text=_("Empty: the desk's default hours."),
+    )
 
     class Meta:
         verbose_name = _("team")

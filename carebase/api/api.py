@@ -20,6 +20,7 @@ from carebase.mail.api import router as mail_router
 from carebase.messengers.api import router as messengers_router
 from carebase.telephony.api import router as telephony_router
 from carebase.tickets.api import router as tickets_router
+from carebase.workflow.api import router as workflow_router
 
 api = NinjaAPI(
     title="carebase API",
@@ -70,3 +71,4 @@ api.add_router("/", mail_router)
 api.add_router("/", telephony_router)
 api.add_router("/", messengers_router)
 api.add_router("/", chat_router)
+api.add_router("/", workflow_router)

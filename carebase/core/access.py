@@ -34,12 +34,22 @@ class Perm(models.TextChoices):
     MANAGE_CHANNELS = "channels.manage", _("Configure the support mailboxes and other channels")
     VIEW_AUDIT_LOG = "core.view_audit_log", _("Read the audit log")
     CONFIGURE_CHAT = "chat.configure", _("Set the live chat's rules")
+    CONFIGURE_WORKFLOW = (
+        "workflow.configure",
+        _("Set the business calendars and the queue's rules"),
+    )
 
 
 _EVERY_STAFF_ROLE = frozenset(STAFF_ROLES)
 
 _AGENT_WORK = {Perm.VIEW_TICKETS, Perm.WORK_TICKETS, Perm.VIEW_CALLS}
-_HEAD_WORK = {*_AGENT_WORK, Perm.ALL_TEAMS_TICKETS, Perm.REVIEW_CALLS, Perm.CONFIGURE_CHAT}
+_HEAD_WORK = {
+    *_AGENT_WORK,
+    Perm.ALL_TEAMS_TICKETS,
+    Perm.REVIEW_CALLS,
+    Perm.CONFIGURE_CHAT,
+    Perm.CONFIGURE_WORKFLOW,
+}
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),

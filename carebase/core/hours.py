@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
 from itertools import pairwise
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAY_MINUTES = 24 * 60
@@ -64,7 +66,7 @@ class Week:
 def _minutes(text: str, part: str) -> int:
     hours, minutes = (int(piece) for piece in text.split(":"))
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise WeekError(f'no such time as {text} in "{part}"')
+        raise WeekError(_('no such time as %(time)s in "%(part)s"') % {"time": text, "part": part})
     return hours * 60 + minutes
 
 
@@ -84,26 +86,37 @@ def read_week(text: str) -> Week:
     for part in filter(None, (piece.strip().lower() for piece in text.split(";"))):
         match = _PART.match(part)
         if match is None or match["first"] not in DAYS or (match["last"] or "mon") not in DAYS:
-            raise WeekError(f'cannot read "{part}" (write like "mon-fri 08:00-18:00")')
+            raise WeekError(
+                _('cannot read "%(part)s" (write like "mon-fri 08:00-18:00")') % {"part": part}
+            )
         first = DAYS.index(match["first"])
         last = DAYS.index(match["last"]) if match["last"] else first
         if last < first:
-            raise WeekError(f'"{part}": the days run backwards (write "mon-fri", not "fri-mon")')
+            raise WeekError(
+                _('"%(part)s": the days run backwards (write "mon-fri", not "fri-mon")')
+                % {"part": part}
+            )
         for piece in (piece.strip() for piece in match["periods"].split(",")):
             period = _PERIOD.match(piece)
             if period is None:
-                raise WeekError(f'cannot read the hours "{piece}" in "{part}" (write 08:00-18:00)')
+                raise WeekError(
+                    _('cannot read the hours "%(hours)s" in "%(part)s" (write 08:00-18:00)')
+                    % {"hours": piece, "part": part}
+                )
             opens = _minutes(period["opens"], part)
             closes = _minutes(period["closes"], part)
             if closes <= opens:
-                raise WeekError(f'"{piece}" in "{part}" closes before it opens')
+                raise WeekError(
+                    _('"%(hours)s" in "%(part)s" closes before it opens')
+                    % {"hours": piece, "part": part}
+                )
             for day in range(first, last + 1):
                 days[day].append((opens, closes))
     for index, periods in enumerate(days):
         periods.sort()
         for (_opens, closes), (next_opens, _closes) in pairwise(periods):
             if next_opens < closes:
-                raise WeekError(f"the hours of {DAYS[index]} overlap")
+                raise WeekError(_("the hours of %(day)s overlap") % {"day": DAYS[index]})
     return Week(tuple(tuple(periods) for periods in days))
 
 
@@ -151,7 +164,7 @@ class Schedule:
             raise ValueError("working time to add cannot be negative")
         left = working
         day = self._day(at)
-        for _ in range(MAX_DAYS):
+        for _attempt in range(MAX_DAYS):
             for opens, closes in self.periods_on(day):
                 if closes <= at:
                     continue
@@ -179,7 +192,7 @@ class Schedule:
     def next_open(self, at: datetime) -> datetime:
         """`at` when open, else the next opening."""
         day = self._day(at)
-        for _ in range(MAX_DAYS):
+        for _attempt in range(MAX_DAYS):
             for opens, closes in self.periods_on(day):
                 if at < closes:
                     return max(opens, at).astimezone(self.zone)
@@ -234,3 +247,31 @@ def add_business_minutes(at: datetime, minutes: int) -> datetime:
         return default_schedule().add(at, timedelta(minutes=minutes))
     except ValueError as error:
         raise ImproperlyConfigured(f"BUSINESS_HOURS: {error}.") from error
+
+
+def schedule_of(calendar: Any) -> Schedule:
+    """A core.models.Calendar as a Schedule; read again whenever the calendar
+    is saved (its days off too: saving them touches the calendar)."""
+    return _calendar_schedule(
+        calendar.pk,
+        calendar.updated_at,
+        calendar.hours,
+        calendar.time_zone,
+        calendar.holiday_country,
+    )
+
+
+@lru_cache(maxsize=256)
+def _calendar_schedule(
+    pk: int, _updated_at: datetime, hours: str, zone: str, country: str
+) -> Schedule:
+    from carebase.core.models import DayOff
+
+    days_off = frozenset(DayOff.objects.filter(calendar_id=pk).values_list("day", flat=True))
+    return Schedule(read_week(hours), ZoneInfo(zone), country, days_off)
+
+
+def schedule_for_team(team: Any) -> Schedule:
+    """The team's calendar, or the desk's default hours."""
+    calendar = getattr(team, "calendar", None) if team is not None else None
+    return schedule_of(calendar) if calendar is not None else default_schedule()

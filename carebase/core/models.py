@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -111,3 +113,59 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
+
+
+class Calendar(models.Model):
+    """Business hours that a team (and later an SLA policy) works by: a week
+    of opening periods in a time zone, closed on a country's public holidays
+    and on the calendar's own days off. core.hours reads it as a Schedule."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Warsaw")
+    hours = models.CharField(
+        _("opening hours"),
+        max_length=500,
+        default="mon-fri 08:00-18:00",
+        help_text=_('Such as "mon-fri 08:00-12:00, 13:00-17:00; sat 09:00-13:00".'),
+    )
+    holiday_country = models.CharField(
+        _("public holidays of"),
+        max_length=8,
+        blank=True,
+        default="PL",
+        help_text=_("A country code (PL, GB, DE...); empty for none."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def schedule(self) -> Any:
+        """The calendar as the clock reads it (core.hours.Schedule)."""
+        from carebase.core.hours import schedule_of
+
+        return schedule_of(self)
+
+
+class DayOff(models.Model):
+    """A day a calendar is closed besides the public holidays (a company
+    day off, a bridge day)."""
+
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="days_off")
+    day = models.DateField(_("day"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "day"], name="one_day_off_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}".strip()
