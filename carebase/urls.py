@@ -19,6 +19,7 @@ urlpatterns = [
     path("calls/", include("carebase.telephony.urls")),
     path("messengers/", include("carebase.messengers.urls")),
     path("chat/", include("carebase.chat.urls")),
+    path("workflow/", include("carebase.workflow.urls")),
     path("portal/", include("carebase.tickets.portal_urls")),
     path("", include("carebase.core.urls")),
 ]
