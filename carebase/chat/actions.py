@@ -37,7 +37,7 @@ from carebase.chat.models import (
     Widget,
 )
 from carebase.core.access import Perm, has_perm
-from carebase.core.hours import is_open
+from carebase.core.hours import schedule_for_team
 from carebase.core.realtime import (
     ALL_TEAMS_GROUP,
     TRIAGE_GROUP,
@@ -440,9 +440,11 @@ def do_invite_to_chat(chat: Chat, colleague: Any, *, actor: Any) -> Chat:
 
 
 def agents_available(widget: Widget) -> bool:
-    """Whether the widget has anyone to chat with now: in business hours and
-    an available agent of its team."""
-    return is_open(timezone.now()) and _candidates(widget.team_id).exists()
+    """Whether the widget has anyone to chat with now: in its team's business
+    hours (the team's calendar, else the desk's) and an available agent of
+    its team."""
+    team = widget.team if widget.team_id else None
+    return schedule_for_team(team).is_open(timezone.now()) and _candidates(widget.team_id).exists()
 
 
 def _candidates(team_id: int | None) -> Any:

@@ -3,6 +3,7 @@ close, and the sweep that checks in on an idle chat and then closes it,
 once each however often it runs; the visitor's transcript by email."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -135,3 +136,22 @@ def test_a_flood_across_the_edge_of_a_counting_bucket_still_gets_only_the_limit_
             actions.check_rate(visitor)
         clock.shift(actions.RATE_WINDOW)
         actions.check_rate(visitor)  # and a quiet visitor may write again
+
+
+def test_a_widget_is_online_in_its_teams_hours_not_the_desks(agent):
+    from carebase.accounts.models import Team
+    from carebase.core.models import Calendar
+
+    night_desk = Team.objects.create(name="Nocna zmiana", slug="noc", kind="support")
+    night_desk.members.add(agent)
+    widget = Widget.objects.create(name="Sklep", allowed_origins=["https://shop.example"])
+    actions.do_set_agent_state(agent, AgentState.AVAILABLE)
+    saturday_night = datetime(2026, 12, 5, 23, 30, tzinfo=ZoneInfo("Europe/Warsaw"))
+    with time_machine.travel(saturday_night, tick=False):
+        assert not actions.agents_available(widget)  # the desk's hours: closed
+        widget.team = night_desk
+        assert not actions.agents_available(widget)  # a team on the desk's hours too
+        night_desk.calendar = Calendar.objects.create(name="Noc", hours="mon-sun 20:00-24:00")
+        night_desk.save(update_fields=["calendar"])
+        widget.team = Team.objects.select_related("calendar").get(pk=night_desk.pk)
+        assert actions.agents_available(widget)
