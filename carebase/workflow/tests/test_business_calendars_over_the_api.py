@@ -88,7 +88,8 @@ def test_a_calendar_that_cannot_be_a_calendar_is_refused_saying_why(
 ):
     response = api_as(head_of_support).post("/calendars", {**KRAKOW, **change})
     assert response.status_code == 422
-    assert complaint in response.json()["detail"]
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", next(iter(change))] and complaint in problem["msg"]
     assert not Calendar.objects.exists()
     assert not AuditEvent.objects.filter(kind__startswith="workflow.").exists()
 
@@ -97,7 +98,8 @@ def test_a_second_calendar_of_the_same_name_is_refused(api_as, head_of_support):
     api = api_as(head_of_support)
     assert api.post("/calendars", KRAKOW).status_code == 201
     response = api.post("/calendars", {**KRAKOW, "name": "kraków OFFICE"})
-    assert response.status_code == 422 and "Another calendar" in response.json()["detail"]
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "Another calendar is called kraków OFFICE."
 
 
 def test_customers_see_no_calendars_and_agents_cannot_write_them(api_as, customer, agent):
