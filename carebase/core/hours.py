@@ -154,15 +154,18 @@ class Schedule:
         return _periods_on(self, day)
 
     def is_open(self, at: datetime) -> bool:
+        at = _utc(at)
         return any(opens <= at < closes for opens, closes in self.periods_on(self._day(at)))
 
     def add(self, at: datetime, working: timedelta) -> datetime:
         """The moment `working` time of open hours after `at` (counted from
-        the next opening when `at` is out of hours), in the schedule's zone.
+        the next opening when `at` is out of hours), in UTC: a moment in the
+        schedule's zone inside the hour that repeats in autumn would compare
+        unequal to the same instant in any other zone (PEP 495).
         ValueError when the schedule is never open."""
         if working < timedelta(0):
             raise ValueError("working time to add cannot be negative")
-        left = working
+        at, left = _utc(at), working
         day = self._day(at)
         for _attempt in range(MAX_DAYS):
             for opens, closes in self.periods_on(day):
@@ -170,14 +173,14 @@ class Schedule:
                     continue
                 start = max(opens, at)
                 if start + left <= closes:
-                    return (start + left).astimezone(self.zone)
+                    return start + left
                 left -= closes - start
             day += timedelta(days=1)
         raise ValueError(f"no open hours in the {MAX_DAYS} days after {at:%Y-%m-%d}")
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """The open time from `start` to `end` (nothing when end is not later)."""
-        total = timedelta(0)
+        start, end, total = _utc(start), _utc(end), timedelta(0)
         if end <= start:
             return total
         day, last = self._day(start), self._day(end)
@@ -190,19 +193,26 @@ class Schedule:
         return total
 
     def next_open(self, at: datetime) -> datetime:
-        """`at` when open, else the next opening."""
+        """`at` when open, else the next opening (in UTC, as `add`)."""
+        at = _utc(at)
         day = self._day(at)
         for _attempt in range(MAX_DAYS):
             for opens, closes in self.periods_on(day):
                 if at < closes:
-                    return max(opens, at).astimezone(self.zone)
+                    return max(opens, at)
             day += timedelta(days=1)
         raise ValueError(f"no open hours in the {MAX_DAYS} days after {at:%Y-%m-%d}")
 
     def _day(self, at: datetime) -> date:
-        if at.tzinfo is None:
-            raise ValueError("the clock needs aware datetimes")
         return at.astimezone(self.zone).date()
+
+
+def _utc(at: datetime) -> datetime:
+    """The moment in UTC: arithmetic on a zone's datetimes is on wall-clock
+    time, which is wrong across a change of the clocks."""
+    if at.tzinfo is None:
+        raise ValueError("the clock needs aware datetimes")
+    return at.astimezone(UTC)
 
 
 @lru_cache(maxsize=8192)

@@ -149,3 +149,9 @@ def test_a_schedule_never_open_has_no_deadline():
     never = Schedule(read_week(""), WARSAW)
     with pytest.raises(ValueError, match="no open hours"):
         never.add(datetime(2026, 12, 1, tzinfo=UTC), timedelta(minutes=1))
+
+
+def test_moments_given_in_warsaw_time_count_real_time_across_the_autumn_change():
+    night = datetime(2027, 10, 31, 0, 30, tzinfo=WARSAW)  # summer time, 22:30 UTC before
+    assert ALWAYS.add(night, timedelta(hours=5)) == datetime(2027, 10, 31, 3, 30, tzinfo=UTC)
+    assert ALWAYS.between(night, datetime(2027, 10, 31, 5, 30, tzinfo=WARSAW)) == timedelta(hours=6)
