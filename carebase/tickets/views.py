@@ -75,6 +75,7 @@ from carebase.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from carebase.tickets.panels import panels_for
 from carebase.tickets.queues import DEFAULT_QUEUE, QUEUES, queue_counts
 from carebase.tickets.saved_views import do_delete_view, do_save_view, view_query
 
@@ -561,6 +562,7 @@ def _ticket_page(
         "other_tickets": others,
         "can_work": has_perm(request.user, Perm.WORK_TICKETS),
         "crossed": crossed or [],
+        "panels": panels_for(ticket, request.user),
     }
     return render(request, "tickets/ticket.html", context, status=status)
 
