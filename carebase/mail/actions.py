@@ -253,6 +253,7 @@ def _process(inbound: InboundEmail) -> None:
             team=inbound.mailbox.team if inbound.mailbox else None,
             external_id=key,
             attachments=attachments,
+            source={"mailbox": inbound.mailbox.name} if inbound.mailbox else None,
         )
         message = ticket.opening_message or ticket.messages.get()
         inbound.status = InboundStatus.CREATED

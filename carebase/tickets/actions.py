@@ -3,7 +3,7 @@ live updates after commit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,8 +34,10 @@ from carebase.tickets.models import (
     Tag,
     Ticket,
     TicketEvent,
+    urgency_at,
 )
 from carebase.tickets.notify import announce, notify
+from carebase.tickets.signals import Arrival, ticket_arriving, ticket_changed
 
 MAX_TAGS = 20
 
@@ -73,6 +75,22 @@ def _event(
     if not deferred.defer(_write_events, event):
         event.save(force_insert=True)
     return event
+
+
+def record_ticket_event(
+    ticket: Ticket,
+    kind: EventKind,
+    actor: Any,
+    *,
+    old: Any = "",
+    new: Any = "",
+    at: datetime | None = None,
+    **data: Any,
+) -> TicketEvent:
+    """An event that the apps built on tickets write on a conversation's
+    timeline (an SLA target met or missed, an escalation), in the caller's
+    transaction."""
+    return _event(ticket, kind, actor, old=old, new=new, at=at, **data)
 
 
 def _write_events(events: list[TicketEvent]) -> None:
@@ -126,8 +144,8 @@ def do_create_ticket(
     channel: str,
     actor: Any = None,
     from_customer: bool = True,
-    type: str = RequestType.QUESTION,
-    priority: str = Priority.NORMAL,
+    type: str | None = None,
+    priority: str | None = None,
     team: Team | None = None,
     assignee: Any = None,
     tags: Iterable[str] = (),
@@ -137,9 +155,13 @@ def do_create_ticket(
     follow_up_of: Ticket | None = None,
     created_at: datetime | None = None,
     attachments: Sequence[UploadedFile] = (),
+    source: Mapping[str, str] | None = None,
 ) -> Ticket:
     """Open a conversation with its first message: the customer's words, or the
-    agent's summary when an agent files it (a call, a walk-in, an internal task)."""
+    agent's summary when an agent files it (a call, a walk-in, an internal task).
+    The queue's rules (see workflow) fill in the type, priority and team that
+    the caller leaves as None, and start its SLA clocks; `source` tells them
+    where it came from ({"mailbox": name, "form.<field>": value})."""
     subject = " ".join(subject.split())
     errors: dict[str, list[str]] = {}
     if not subject:
@@ -151,21 +173,25 @@ def do_create_ticket(
         ("type", type, RequestType),
         ("priority", priority, Priority),
     ):
-        if value not in choices.values:
+        if value is not None and value not in choices.values:
             errors[field] = [_("“%(value)s” is not a valid choice.") % {"value": value}]
     if errors:
         raise ValidationError(errors)
     check_sizes(attachments)
     tag_names = _clean_tags(tags)
     at = created_at or timezone.now()
+    given = frozenset(
+        name
+        for name, value in (("type", type), ("priority", priority), ("team", team))
+        if value is not None
+    )
     ticket = Ticket(
         subject=subject[:250],
         requester=requester,
         organization=organization if organization is not None else requester.organization,
         channel=channel,
-        type=type,
-        priority=priority,
-        priority_rank=PRIORITY_RANK[Priority(priority)],
+        type=type or RequestType.QUESTION,
+        priority=priority or Priority.NORMAL,
         team=team,
         status=Status.NEW,
         created_by=None if from_customer else actor,
@@ -176,10 +202,23 @@ def do_create_ticket(
         last_customer_message_at=at if from_customer else None,
         last_agent_message_at=None if from_customer else at,
     )
+    arrival = Arrival(
+        ticket=ticket, body=body, source=source or {}, given=given, tags=list(tag_names)
+    )
+    ticket_arriving.send(Ticket, arrival=arrival)
+    ticket.priority_rank = PRIORITY_RANK[Priority(ticket.priority)]
+    ticket.priority_reason = arrival.reasons.get("priority", "")[:200]
+    if ticket.urgency_at is None:
+        ticket.urgency_at = urgency_at(ticket.priority, None, at)
+    tag_names = _clean_tags([*tag_names, *arrival.tags])
     _check_assignee(ticket, assignee)
     with deferred.atomic():  # no savepoint of its own in a batch of mail
         ticket.save()
         _event(ticket, EventKind.CREATED, actor, new=Status.NEW, at=at, channel=channel)
+        for applied in arrival.applied:
+            _event(ticket, EventKind.RULE_APPLIED, None, new=applied["rule"], at=at, **applied)
+        for work in arrival.after_save:
+            work(ticket)
         announce(ticket)
         message = _store_message(
             ticket,
@@ -212,7 +251,24 @@ def do_create_ticket(
             )
         if follow_up_of is not None:
             _event(follow_up_of, EventKind.FOLLOW_UP_CREATED, actor, new=ticket.pk, at=at)
+        _changed(ticket, "created", actor, at, new=ticket.status)
     return ticket
+
+
+def _changed(
+    ticket: Ticket,
+    change: str,
+    actor: Any,
+    at: datetime,
+    *,
+    old: Any = None,
+    new: Any = None,
+    message: Message | None = None,
+) -> None:
+    """Tell the apps built on tickets (the SLA clocks) of a change, in its transaction."""
+    ticket_changed.send(
+        Ticket, ticket=ticket, change=change, at=at, actor=actor, old=old, new=new, message=message
+    )
 
 
 def _store_message(
@@ -332,12 +388,16 @@ def do_add_reply(
             # otherwise the customer gets a notification email.
             if not channels.deliver(message):
                 notify("agent_replied", ticket.pk, message_id=message.pk)
-            if ticket.first_response_at is None and _counts_as_first_response(ticket, message):
+            first = ticket.first_response_at is None and _counts_as_first_response(ticket, message)
+            if first:
                 ticket.first_response_at = at
                 changed.append("first_response_at")
             if ticket.status == Status.NEW and status is None:
                 _set_status(ticket, Status.OPEN, author_user, at)
                 changed.append("status")
+            # Before the status it sets: the reply is measured, then a solve
+            # stops the clocks.
+            _changed(ticket, "agent_replied", author_user, at, new=first, message=message)
         if status is not None and status != ticket.status and author_user is not None:
             _set_status(ticket, status, author_user, at)
             changed += ["status", "solved_at", "first_solved_at", "closed_at"]
@@ -401,6 +461,7 @@ def _set_status(ticket: Ticket, status: str, actor: Any, at: datetime) -> None:
     if status == Status.CLOSED:
         ticket.closed_at = at
     _event(ticket, EventKind.STATUS_CHANGED, actor, old=old, new=status, at=at)
+    _changed(ticket, "status", actor, at, old=old, new=status)
 
 
 def do_change_status(
@@ -462,19 +523,26 @@ def _change_field(
         _touch(ticket, at, field, *derived)
 
 
-def do_change_priority(ticket: Ticket, priority: str, *, actor: Any) -> None:
+def do_change_priority(ticket: Ticket, priority: str, *, actor: Any, reason: str = "") -> None:
+    """`reason`: the rule's name when a rule, not a person, chose it."""
     if priority not in Priority.values:
         raise ValidationError(
             {"priority": [_("“%(value)s” is not a priority.") % {"value": priority}]}
         )
-    _change_field(
-        ticket,
-        "priority",
-        priority,
-        EventKind.PRIORITY_CHANGED,
-        actor,
-        priority_rank=PRIORITY_RANK[Priority(priority)],
-    )
+    old = ticket.priority
+    if priority == old:
+        return
+    with transaction.atomic():
+        _change_field(
+            ticket,
+            "priority",
+            priority,
+            EventKind.PRIORITY_CHANGED,
+            actor,
+            priority_rank=PRIORITY_RANK[Priority(priority)],
+            priority_reason=reason[:200],
+        )
+        _changed(ticket, "priority", actor, timezone.now(), old=old, new=priority)
 
 
 def do_change_type(ticket: Ticket, request_type: str, *, actor: Any) -> None:
@@ -482,7 +550,12 @@ def do_change_type(ticket: Ticket, request_type: str, *, actor: Any) -> None:
         raise ValidationError(
             {"type": [_("“%(value)s” is not a request type.") % {"value": request_type}]}
         )
-    _change_field(ticket, "type", request_type, EventKind.TYPE_CHANGED, actor)
+    old = ticket.type
+    if request_type == old:
+        return
+    with transaction.atomic():
+        _change_field(ticket, "type", request_type, EventKind.TYPE_CHANGED, actor)
+        _changed(ticket, "type", actor, timezone.now(), old=old, new=request_type)
 
 
 def do_change_subject(ticket: Ticket, subject: str, *, actor: Any) -> None:
@@ -602,6 +675,7 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: Any) -> None:
         source.status = Status.CLOSED
         source.closed_at = at
         _event(source, EventKind.STATUS_CHANGED, actor, old=old_status, new=Status.CLOSED, at=at)
+        _changed(source, "status", actor, at, old=old_status, new=Status.CLOSED)
         _touch(source, at, "merged_into", "status", "closed_at")
         _touch(target, at, "last_customer_message_at")
         search.reindex_ticket(source)

@@ -41,6 +41,7 @@ from carebase.tickets.attachments import download_response
 from carebase.tickets.filters import filter_condition, read_filters
 from carebase.tickets.models import Channel, Message, Priority, RequestType, Ticket
 from carebase.tickets.models import Status as TicketStatus
+from carebase.tickets.panels import SLA_PREFETCH, sla_of
 from carebase.tickets.saved_views import do_delete_view, do_save_view, view_query
 from carebase.tickets.search import search_condition
 
@@ -56,8 +57,13 @@ class PersonOut(Schema):
 
 class SlaOut(Schema):
     target: Literal["first_response", "next_update", "resolution"]
-    due_at: datetime
+    due_at: datetime | None = Field(description="None while paused.")
     state: Literal["running", "paused", "achieved", "breached"]
+    policy: str
+    minutes: int = Field(description="The target, in business or calendar minutes.")
+    business_hours: bool
+    started_at: datetime
+    stopped_at: datetime | None = Field(description="When the target was met (or missed).")
 
 
 class TicketOut(Schema):
@@ -97,7 +103,7 @@ class TicketOut(Schema):
 
     @staticmethod
     def resolve_sla(obj: Ticket) -> list[dict[str, Any]]:
-        return []
+        return sla_of(obj)
 
 
 class TicketList(Schema):
@@ -117,8 +123,12 @@ class TicketIn(Schema):
         None, description="Required for staff; a customer is the requester."
     )
     channel: Channel = Channel.API
-    type: RequestType = RequestType.QUESTION
-    priority: Priority = Priority.NORMAL
+    type: RequestType | None = Field(
+        None, description="Left out: the queue's classification rules decide (else question)."
+    )
+    priority: Priority | None = Field(
+        None, description="Left out: the queue's priority rules decide (else normal)."
+    )
     team: Id | None = None
     assignee: Id | None = None
     tags: list[str] = Field([], max_length=20)
@@ -195,7 +205,9 @@ def _user(user_id: int | None) -> User | None:
 
 
 def _loaded(queryset: Any) -> Any:
-    return queryset.select_related("requester").prefetch_related("tags", "requester__identities")
+    return queryset.select_related("requester").prefetch_related(
+        "tags", "requester__identities", *SLA_PREFETCH
+    )
 
 
 @router.get("/tickets", response={200: TicketList, **ERRORS}, summary="List conversations")

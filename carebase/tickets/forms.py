@@ -149,11 +149,22 @@ class NewTicketForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
-    type = forms.ChoiceField(label=_("Type"), choices=RequestType.choices)
-    priority = forms.ChoiceField(
-        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+    type = forms.ChoiceField(
+        label=_("Type"),
+        choices=[("", _("By the queue's rules")), *RequestType.choices],
+        required=False,
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=[("", _("By the queue's rules")), *Priority.choices],
+        required=False,
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        required=False,
+        empty_label=_("By the queue's rules"),
+    )
 
 
 class SaveViewForm(forms.Form):

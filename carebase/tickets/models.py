@@ -3,6 +3,8 @@ rows that are at once their timeline, their audit trail and the KPIs' input."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -56,6 +58,23 @@ class Priority(models.TextChoices):
 # Sorting key: the most urgent first.
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 
+# The urgency score is a moment, "work on it by": the nearest running SLA
+# deadline, moved earlier for a higher priority (so an urgent request due in
+# five hours comes before a normal one due in three), or, with no running
+# clock, its arrival plus NO_DEADLINE. The inbox's default order sorts by it.
+PRIORITY_LEAD = {
+    Priority.URGENT: timedelta(hours=8),
+    Priority.HIGH: timedelta(hours=4),
+    Priority.NORMAL: timedelta(0),
+    Priority.LOW: timedelta(hours=-8),
+}
+NO_DEADLINE = timedelta(days=3)
+
+
+def urgency_at(priority: str, deadline: datetime | None, created_at: datetime) -> datetime:
+    base = deadline if deadline is not None else created_at + NO_DEADLINE
+    return base - PRIORITY_LEAD[Priority(priority)]
+
 
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
@@ -99,6 +118,10 @@ class Ticket(models.Model):
         _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
     )
     priority_rank = models.PositiveSmallIntegerField(default=PRIORITY_RANK[Priority.NORMAL])
+    # What set the priority, when a rule did (its name): shown as the "why".
+    priority_reason = models.CharField(_("priority set by"), max_length=200, blank=True)
+    # See urgency_at(); kept by do_create_ticket and the SLA clocks.
+    urgency_at = models.DateTimeField(_("work on it by"), null=True, blank=True)
     team = models.ForeignKey(
         Team,
         verbose_name=_("team"),
@@ -170,6 +193,17 @@ class Ticket(models.Model):
             models.Index(
                 fields=["priority_rank", "created_at", "id"],
                 name="ticket_open_order",
+                condition=models.Q(status__in=["new", "open", "pending", "on_hold"]),
+            ),
+            # The urgency order ("most urgent first"), with the filter columns.
+            models.Index(
+                fields=["urgency_at", "id"],
+                name="ticket_urgency",
+                include=["status", "team", "assignee", "organization", "type", "channel"],
+            ),
+            models.Index(
+                fields=["urgency_at", "id"],
+                name="ticket_open_urgency",
                 condition=models.Q(status__in=["new", "open", "pending", "on_hold"]),
             ),
             # The queues' counts, read from the index alone.
@@ -276,6 +310,11 @@ class EventKind(models.TextChoices):
     MERGED_INTO = "merged_into", _("Merged into another ticket")
     MERGED_FROM = "merged_from", _("Another ticket merged in")
     FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up ticket created")
+    RULE_APPLIED = "rule_applied", _("Queue rule applied")
+    SLA_ACHIEVED = "sla_achieved", _("SLA target achieved")
+    SLA_WARNING = "sla_warning", _("SLA target at risk")
+    SLA_BREACHED = "sla_breached", _("SLA target breached")
+    ESCALATED = "escalated", _("Escalated")
 
 
 class TicketEvent(models.Model):

@@ -25,3 +25,20 @@ def register(source: Source) -> None:
 def panels_for(ticket: Ticket, user: Any) -> list[Panel]:
     found = [panel for source in _SOURCES if (panel := source(ticket, user)) is not None]
     return sorted(found, key=lambda panel: panel.order)
+
+
+# What a conversation's API JSON says of its SLA clocks ("sla"), from the app
+# that keeps them; the relations it reads are prefetched for lists.
+SlaSource = Callable[["Ticket"], list[dict[str, Any]]]
+_SLA_SOURCES: list[SlaSource] = []
+SLA_PREFETCH: list[str] = []
+
+
+def register_sla(source: SlaSource, *, prefetch: str) -> None:
+    if source not in _SLA_SOURCES:
+        _SLA_SOURCES.append(source)
+        SLA_PREFETCH.append(prefetch)
+
+
+def sla_of(ticket: Ticket) -> list[dict[str, Any]]:
+    return [item for source in _SLA_SOURCES for item in source(ticket)]

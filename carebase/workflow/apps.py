@@ -18,3 +18,17 @@ class WorkflowConfig(AppConfig):
     navigation = [
         NavItem("workflow:calendars", _("Business calendars"), _configures_workflow, order=830),
     ]
+
+    def ready(self) -> None:
+        from carebase.tickets import panels
+        from carebase.tickets.signals import ticket_arriving, ticket_changed
+        from carebase.workflow import panels as workflow_panels
+        from carebase.workflow import rules, sla
+
+        # In this order: the rules set the priority that picks the SLA targets.
+        ticket_arriving.connect(rules.apply_on_arrival, dispatch_uid="workflow.rules")
+        ticket_arriving.connect(sla.start_on_arrival, dispatch_uid="workflow.sla")
+        ticket_changed.connect(rules.reprioritise, dispatch_uid="workflow.reprioritise")
+        ticket_changed.connect(sla.follow_changes, dispatch_uid="workflow.sla_changes")
+        panels.register(workflow_panels.sla_panel)
+        panels.register_sla(workflow_panels.sla_json, prefetch="sla_clocks")

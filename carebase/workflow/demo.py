@@ -38,3 +38,82 @@ def seed(context: Any) -> None:
             ),
             actor=None,
         )
+    seed_queue_rules(context)
+
+
+# Two SLA policies: premium for the top tiers (around the clock for problems
+# would need a 24/7 desk; here: tighter targets on business hours), standard
+# for everyone else. Minutes of business time, by priority.
+STANDARD = {
+    "first_response": {"urgent": 30, "high": 60, "normal": 240, "low": 480},
+    "next_update": {"urgent": 120, "high": 240, "normal": 480, "low": 960},
+    "resolution": {"urgent": 480, "high": 960, "normal": 2400, "low": 4800},
+}
+PREMIUM = {
+    "first_response": {"urgent": 15, "high": 30, "normal": 120, "low": 240},
+    "next_update": {"urgent": 60, "high": 120, "normal": 240, "low": 480},
+    "resolution": {"urgent": 240, "high": 480, "normal": 1440, "low": 2880},
+}
+
+
+def _targets(table: dict[str, dict[str, int]]) -> dict[tuple[str, str], int]:
+    return {
+        (metric, priority): minutes
+        for metric, row in table.items()
+        for priority, minutes in row.items()
+    }
+
+
+def seed_queue_rules(context: Any) -> None:
+    from carebase.tickets.models import Status, Ticket
+    from carebase.tickets.notify import muted
+    from carebase.tickets.signals import Arrival
+    from carebase.workflow.models import SlaClock, SlaPolicy
+    from carebase.workflow.policies import PolicyData, do_save_policy
+    from carebase.workflow.rules import do_install_default_rules
+    from carebase.workflow.sla import refresh_urgency, start_on_arrival
+
+    do_install_default_rules(actor=None)
+    if not SlaPolicy.objects.exists():
+        do_save_policy(
+            PolicyData(
+                name="Premium (strategic and key clients)",
+                conditions={"tier": ["strategic", "key"]},
+                targets=_targets(PREMIUM),
+                warning_minutes=15,
+                escalations=[
+                    ("warning", "", "notify_assignee"),
+                    ("breach", "", "notify_lead"),
+                    ("breach", "", "notify_head"),
+                ],
+            ),
+            actor=None,
+        )
+        do_save_policy(
+            PolicyData(
+                name="Standard",
+                targets=_targets(STANDARD),
+                warning_minutes=30,
+                escalations=[("warning", "", "notify_assignee"), ("breach", "", "notify_lead")],
+            ),
+            actor=None,
+        )
+    # The demo's conversations came before the policies: give the ones still
+    # waiting for an answer the clocks they would have got on arrival, so
+    # that the queue shows running and breached clocks.
+    waiting = Ticket.objects.filter(
+        status__in=[Status.NEW, Status.OPEN], first_response_at__isnull=True
+    ).exclude(pk__in=SlaClock.objects.values("ticket_id"))
+    with muted():
+        for ticket in waiting.select_related("organization", "team__calendar")[:300]:
+            first = ticket.messages.order_by("created_at", "id").first()
+            arrival = Arrival(
+                ticket=ticket,
+                body=first.body_text if first else "",
+                source={},
+                given=frozenset({"type", "priority", "team"}),
+            )
+            start_on_arrival(Ticket, arrival=arrival)
+            for work in arrival.after_save:
+                work(ticket)
+            refresh_urgency(ticket)

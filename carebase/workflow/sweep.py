@@ -1,0 +1,187 @@
+"""The SLA sweep, run every minute by the task worker: running clocks whose
+warning or deadline has come are marked, recorded on their conversation's
+timeline, and escalated as their policy says.
+
+Idempotent: a clock is claimed by the change of its own row (warned_at set,
+state breached) in the transaction that writes its events and notices, so
+a second sweep, a restart or two workers never repeat one. It reads only
+the clocks that are due, off two small partial indexes, so its cost grows
+with what is due, not with the number of open conversations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carebase.accounts.models import User
+from carebase.core.roles import Role
+from carebase.tickets.actions import do_assign, do_change_priority, record_ticket_event
+from carebase.tickets.models import EventKind, Priority, Ticket, TicketEvent
+from carebase.tickets.notify import muted
+from carebase.workflow.models import (
+    ClockState,
+    Escalation,
+    EscalationAction,
+    Moment,
+    Notice,
+    SlaClock,
+)
+
+BATCH = 500
+RAISE = {
+    Priority.LOW: Priority.NORMAL,
+    Priority.NORMAL: Priority.HIGH,
+    Priority.HIGH: Priority.URGENT,
+}
+
+
+@dataclass
+class SweepResult:
+    warned: int = 0
+    breached: int = 0
+    notices: int = 0
+    escalations: int = 0
+    seconds: float = 0.0
+    by_moment: dict[str, int] = field(default_factory=dict)
+
+
+def sweep(now: datetime | None = None) -> SweepResult:
+    started = timezone.now()
+    now = now or started
+    result = SweepResult()
+    escalations = _escalations()
+    heads = list(
+        User.objects.filter(is_active=True, groups__name=Role.HEAD_OF_SUPPORT).values_list(
+            "pk", flat=True
+        )
+    )
+    for moment in (Moment.WARNING, Moment.BREACH):
+        while True:
+            done = _sweep_batch(moment, now, escalations, heads, result)
+            if done < BATCH:
+                break
+    result.seconds = (timezone.now() - started).total_seconds()
+    return result
+
+
+def _escalations() -> dict[tuple[int, str], list[Escalation]]:
+    found: dict[tuple[int, str], list[Escalation]] = defaultdict(list)
+    for escalation in Escalation.objects.all():
+        found[(escalation.policy_id, escalation.moment)].append(escalation)
+    return found
+
+
+def _sweep_batch(
+    moment: str,
+    now: datetime,
+    escalations: dict[tuple[int, str], list[Escalation]],
+    heads: list[int],
+    result: SweepResult,
+) -> int:
+    with transaction.atomic():
+        due = SlaClock.objects.filter(state=ClockState.RUNNING)
+        if moment == Moment.WARNING:
+            due = due.filter(warned_at__isnull=True, warn_at__lte=now)
+        else:
+            due = due.filter(due_at__lte=now)
+        ids = list(
+            due.order_by().select_for_update(skip_locked=True).values_list("pk", flat=True)[:BATCH]
+        )
+        if not ids:
+            return 0
+        if moment == Moment.WARNING:
+            claimed = SlaClock.objects.filter(pk__in=ids, warned_at__isnull=True)
+            claimed.update(warned_at=now)
+        else:
+            SlaClock.objects.filter(pk__in=ids, state=ClockState.RUNNING).update(
+                state=ClockState.BREACHED, breached_at=now
+            )
+        clocks = list(
+            SlaClock.objects.filter(pk__in=ids).select_related(
+                "ticket", "ticket__team", "ticket__assignee"
+            )
+        )
+        kind = EventKind.SLA_WARNING if moment == Moment.WARNING else EventKind.SLA_BREACHED
+        TicketEvent.objects.bulk_create(
+            TicketEvent(
+                ticket_id=clock.ticket_id,
+                kind=kind,
+                new_value=clock.metric,
+                created_at=now,
+                data={
+                    "clock": clock.pk,
+                    "policy": clock.policy_name,
+                    "target_minutes": clock.target_minutes,
+                    "due_at": clock.due_at.isoformat() if clock.due_at else None,
+                },
+            )
+            for clock in clocks
+        )
+        notices: list[Notice] = []
+        for clock in clocks:
+            for escalation in escalations.get((clock.policy_id or 0, moment), []):
+                if escalation.metric and escalation.metric != clock.metric:
+                    continue
+                notices += _escalate(clock, escalation, moment, now, heads)
+                result.escalations += 1
+        if notices:
+            Notice.objects.bulk_create(notices, ignore_conflicts=True)
+            result.notices += len(notices)
+            from carebase.workflow.tasks import send_sla_notices
+
+            keys = [(notice.clock_id, notice.moment, notice.user_id) for notice in notices]
+            transaction.on_commit(lambda: send_sla_notices.enqueue(keys))
+        if moment == Moment.WARNING:
+            result.warned += len(clocks)
+        else:
+            result.breached += len(clocks)
+    return len(ids)
+
+
+def _escalate(
+    clock: SlaClock, escalation: Escalation, moment: str, now: datetime, heads: list[int]
+) -> list[Notice]:
+    ticket: Ticket = clock.ticket
+    team = ticket.team if ticket.team_id else None
+    action = escalation.action
+    people: list[int] = []
+    if action == EscalationAction.NOTIFY_ASSIGNEE and ticket.assignee_id:
+        people = [ticket.assignee_id]
+    elif action == EscalationAction.NOTIFY_LEAD and team is not None and team.lead_id:
+        people = [team.lead_id]
+    elif action == EscalationAction.NOTIFY_HEAD:
+        people = heads
+    elif action == EscalationAction.RAISE_PRIORITY and ticket.priority in RAISE:
+        with muted():
+            do_change_priority(
+                ticket,
+                RAISE[Priority(ticket.priority)],
+                actor=None,
+                reason=_("SLA escalation: %(policy)s") % {"policy": clock.policy_name},
+            )
+    elif action == EscalationAction.REASSIGN and team is not None and team.lead_id:
+        lead = team.lead
+        if lead is not None and ticket.assignee_id != lead.pk and not ticket.is_closed:
+            do_assign(ticket, lead, actor=None)
+    else:
+        return []
+    record_ticket_event(
+        ticket,
+        EventKind.ESCALATED,
+        None,
+        new=action,
+        at=now,
+        clock=clock.pk,
+        metric=clock.metric,
+        moment=moment,
+        notified=people,
+    )
+    return [
+        Notice(user_id=user, ticket_id=ticket.pk, clock=clock, moment=moment, created_at=now)
+        for user in people
+    ]
