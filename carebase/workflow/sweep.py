@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carebase.accounts.models import User
+from carebase.core import deferred
 from carebase.core.roles import Role
 from carebase.tickets.actions import do_assign, do_change_priority, record_ticket_event
 from carebase.tickets.models import EventKind, Priority, Ticket, TicketEvent
@@ -83,7 +84,8 @@ def _sweep_batch(
     heads: list[int],
     result: SweepResult,
 ) -> int:
-    with transaction.atomic():
+    # The batch's timeline events go in with one statement (core.deferred).
+    with transaction.atomic(), deferred.deferring():
         due = SlaClock.objects.filter(state=ClockState.RUNNING)
         if moment == Moment.WARNING:
             due = due.filter(warned_at__isnull=True, warn_at__lte=now)
