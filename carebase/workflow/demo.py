@@ -38,3 +38,6 @@ def seed(context: Any) -> None:
             ),
             actor=None,
         )
+    from carebase.workflow import demo_macros
+
+    demo_macros.seed(context)
