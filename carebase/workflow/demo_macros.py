@@ -114,7 +114,7 @@ MACROS: list[tuple[str, str, str, str, dict[str, Any]]] = [
         "pl",
         "support",
         "Dzień dobry {{ contact.first_name }},\n\nsprawy faktur i płatności prowadzi nasz dział "
-        "rozliczeń: rozliczenia@callflow.example, tel. 22 100 20 30 (pn–pt 9–16). Przekazaliśmy "
+        "rozliczeń: rozliczenia@callflow.example, tel. 22 100 20 30 (pn-pt 9-16). Przekazaliśmy "
         "im już Państwa pytanie." + SIGNATURE_PL,
         {"set_type": "question", "add_tags": ["rozliczenia"]},
     ),
@@ -123,7 +123,7 @@ MACROS: list[tuple[str, str, str, str, dict[str, Any]]] = [
         "en",
         "support",
         "Hello {{ contact.first_name }},\n\ninvoices and payments are handled by our billing "
-        "team: billing@callflow.example, +48 22 100 20 30 (Mon–Fri 9–16 CET). We have already "
+        "team: billing@callflow.example, +48 22 100 20 30 (Mon-Fri 9-16 CET). We have already "
         "passed your question on." + SIGNATURE_EN,
         {"set_type": "question", "add_tags": ["rozliczenia"]},
     ),
