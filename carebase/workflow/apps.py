@@ -11,12 +11,17 @@ def _configures_workflow(user: Any) -> bool:
     return has_perm(user, Perm.CONFIGURE_WORKFLOW)
 
 
+def _works_tickets(user: Any) -> bool:
+    return has_perm(user, Perm.WORK_TICKETS)
+
+
 class WorkflowConfig(AppConfig):
     name = "carebase.workflow"
     label = "workflow"
     verbose_name = _("Queue rules")
     navigation = [
         NavItem("workflow:calendars", _("Business calendars"), _configures_workflow, order=830),
+        NavItem("workflow:macros", _("Macros"), _works_tickets, order=835),
     ]
 
     def ready(self) -> None:
@@ -24,6 +29,7 @@ class WorkflowConfig(AppConfig):
         from carebase.tickets.signals import ticket_arriving, ticket_changed
         from carebase.workflow import panels as workflow_panels
         from carebase.workflow import rules, sla
+        from carebase.workflow.views_macros import macros_panel
 
         # In this order: the rules set the priority that picks the SLA targets.
         ticket_arriving.connect(rules.apply_on_arrival, dispatch_uid="workflow.rules")
@@ -32,3 +38,4 @@ class WorkflowConfig(AppConfig):
         ticket_changed.connect(sla.follow_changes, dispatch_uid="workflow.sla_changes")
         panels.register(workflow_panels.sla_panel)
         panels.register_sla(workflow_panels.sla_json, prefetch="sla_clocks")
+        panels.register(macros_panel)

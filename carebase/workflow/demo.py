@@ -39,6 +39,9 @@ def seed(context: Any) -> None:
             actor=None,
         )
     seed_queue_rules(context)
+    from carebase.workflow import demo_macros
+
+    demo_macros.seed(context)
 
 
 # Two SLA policies: premium for the top tiers (around the clock for problems

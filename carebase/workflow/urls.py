@@ -10,3 +10,19 @@ urlpatterns = [
     path("calendars/<int:calendar_id>/", views.calendar_edit, name="calendar_edit"),
     path("calendars/<int:calendar_id>/delete/", views.calendar_delete, name="calendar_delete"),
 ]
+
+# Macros (views_macros.py).
+from carebase.workflow import views_macros  # noqa: E402
+
+urlpatterns += [
+    path("macros/", views_macros.macros, name="macros"),
+    path("macros/new/", views_macros.macro_edit, name="macro_create"),
+    path("macros/<int:macro_id>/", views_macros.macro_edit, name="macro_edit"),
+    path("macros/<int:macro_id>/delete/", views_macros.macro_delete, name="macro_delete"),
+    path("macros/pick/<int:ticket_id>/", views_macros.macro_pick, name="macro_pick"),
+    path(
+        "macros/<int:macro_id>/apply/<int:ticket_id>/",
+        views_macros.macro_apply,
+        name="macro_apply",
+    ),
+]
