@@ -38,3 +38,6 @@ def seed(context: Any) -> None:
             ),
             actor=None,
         )
+    from carebase.workflow import demo_features
+
+    demo_features.seed(context)
