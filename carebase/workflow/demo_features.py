@@ -164,6 +164,20 @@ WISHES = [
         age_days=70,
         subjects=["Uwagi do nowego panelu"],
         take=3,
+        own=[
+            (
+                Language.ENGLISH,
+                Channel.EMAIL,
+                "Filter the call report by traffic source",
+                "We would love to see only the calls from Google Ads in the report.",
+            ),
+            (
+                Language.POLISH,
+                Channel.PORTAL,
+                "Raport tylko z Facebooka",
+                "Czy w raporcie połączeń da się pokazać tylko połączenia z kampanii na Facebooku?",
+            ),
+        ],
     ),
     Wish(
         "Aplikacja desktopowa na Linuksa",

@@ -151,3 +151,9 @@ def test_the_schema_lists_the_features_operations(agent, api_as):
     paths = api_as(agent).get("/openapi.json").json()["paths"]
     assert {"/api/v1/features", "/api/v1/features/{feature_id}/notify"} <= set(paths)
     assert paths["/api/v1/features"]["get"]["tags"] == ["features"]
+
+
+def test_a_body_that_is_not_an_object_is_refused(agent, api_as):
+    # A schema reads attributes of what it is given: "AAA".title() is "Aaa".
+    assert api_as(agent).post("/features", raw='"AAA"').status_code == 422
+    assert not Feature.objects.exists()
