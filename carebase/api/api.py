@@ -21,6 +21,7 @@ from carebase.messengers.api import router as messengers_router
 from carebase.telephony.api import router as telephony_router
 from carebase.tickets.api import router as tickets_router
 from carebase.workflow.api import router as workflow_router
+from carebase.workflow.api_features import router as features_router
 from carebase.workflow.api_rules import router as workflow_rules_router
 
 api = NinjaAPI(
@@ -75,3 +76,4 @@ api.add_router("/", chat_router)
 api.add_router("/", workflow_router)
 api.add_router("/", workflow_rules_router)
 api.add_router("/", "carebase.workflow.api_macros.router", tags=["macros"])
+api.add_router("/", features_router)

@@ -22,13 +22,15 @@ class WorkflowConfig(AppConfig):
     navigation = [
         NavItem("workflow:calendars", _("Business calendars"), _configures_workflow, order=830),
         NavItem("workflow:macros", _("Macros"), _works_tickets, order=835),
+        NavItem("workflow:features", _("Feature requests"), _works_tickets, order=840),
     ]
 
     def ready(self) -> None:
-        from carebase.tickets import panels
+        from carebase.tickets import panels, timeline
         from carebase.tickets.signals import ticket_arriving, ticket_changed
         from carebase.workflow import panels as workflow_panels
         from carebase.workflow import rules, sla
+        from carebase.workflow.views_features import feature_timeline_entries, ticket_feature_panel
         from carebase.workflow.views_macros import macros_panel
 
         # In this order: the rules set the priority that picks the SLA targets.
@@ -39,3 +41,6 @@ class WorkflowConfig(AppConfig):
         panels.register(workflow_panels.sla_panel)
         panels.register_sla(workflow_panels.sla_json, prefetch="sla_clocks")
         panels.register(macros_panel)
+        # The feature requests board: a card beside a conversation, its links on the timeline.
+        panels.register(ticket_feature_panel)
+        timeline.register(feature_timeline_entries)

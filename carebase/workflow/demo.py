@@ -42,6 +42,9 @@ def seed(context: Any) -> None:
     from carebase.workflow import demo_macros
 
     demo_macros.seed(context)
+    from carebase.workflow import demo_features
+
+    demo_features.seed(context)
 
 
 # Two SLA policies: premium for the top tiers (around the clock for problems

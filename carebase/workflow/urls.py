@@ -26,3 +26,22 @@ urlpatterns += [
         name="macro_apply",
     ),
 ]
+
+# The feature requests board (views_features.py).
+from carebase.workflow import views_features  # noqa: E402
+
+urlpatterns += [
+    path("features/", views_features.board, name="features"),
+    path("features/new/", views_features.feature_create, name="feature_create"),
+    path("features/pick/", views_features.feature_pick, name="feature_pick"),
+    path("features/<int:feature_id>/", views_features.feature_detail, name="feature_detail"),
+    path("features/<int:feature_id>/edit/", views_features.feature_edit, name="feature_edit"),
+    path("features/<int:feature_id>/decide/", views_features.feature_decide, name="feature_decide"),
+    path("features/<int:feature_id>/notify/", views_features.feature_notify, name="feature_notify"),
+    path("features/<int:feature_id>/link/", views_features.feature_link, name="feature_link"),
+    path(
+        "features/<int:feature_id>/unlink/<int:ticket_id>/",
+        views_features.feature_unlink,
+        name="feature_unlink",
+    ),
+]
