@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +88,15 @@ def _moment(value: Any) -> Any:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
+    """In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("The moment is out of range.") from error
 
 
 class CallFilters(Schema):

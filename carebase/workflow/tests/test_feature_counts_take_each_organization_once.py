@@ -90,7 +90,8 @@ def test_the_board_costs_the_same_queries_for_three_features_or_thirty(
     client = client_for(agent)
     _features(agent, 0, 3)
     client.get("/workflow/features/?q=pomysł")  # warm the session and the caches
-    with django_assert_max_num_queries(10) as few:
+    # PostgreSQL's full-text search takes a few more statements than FTS5.
+    with django_assert_max_num_queries(15) as few:
         assert client.get("/workflow/features/?q=pomysł").status_code == 200
     _features(agent, 3, 27)
     with django_assert_max_num_queries(len(few.captured_queries)):
