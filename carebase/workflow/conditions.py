@@ -8,7 +8,7 @@ what is wrong; one matcher (`Conditions.matches`) applies them to `Facts`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -18,9 +18,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from carebase.core.hours import default_schedule, schedule_for_team
 from carebase.core.search import terms, words
 from carebase.crm.models import Plan, Tier
-from carebase.tickets.models import Channel, Priority, RequestType
+from carebase.tickets.models import Channel, Priority, RequestType, Ticket
 
 MAX_VALUES = 50
 MAX_KEYWORD = 100
@@ -231,3 +232,26 @@ def read_conditions(raw: Any, *, allow: tuple[str, ...] = KEYS) -> Conditions:
     if problems:
         raise ValidationError({"conditions": problems})
     return Conditions({key: clean[key] for key in KEYS if key in clean})
+
+
+def facts_of(ticket: Ticket, body: str, source: Any, tags: Iterable[str], at: Any) -> Facts:
+    """What the conditions look at, of a conversation (saved or arriving)."""
+    organization = ticket.organization
+
+    def in_business_hours() -> bool:
+        schedule = schedule_for_team(ticket.team) if ticket.team_id else default_schedule()
+        return schedule.is_open(at)
+
+    return Facts(
+        channel=ticket.channel,
+        type=ticket.type,
+        priority=ticket.priority,
+        tier=organization.tier if organization is not None else None,
+        plan=organization.plan if organization is not None else None,
+        tags=set(tags),
+        subject=ticket.subject,
+        body=body,
+        source=source,
+        at=at,
+        in_business_hours=in_business_hours,
+    )

@@ -26,10 +26,9 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from carebase.accounts.models import Team
 from carebase.core.events import event_kinds, record_event
-from carebase.core.hours import default_schedule, schedule_for_team
 from carebase.tickets.models import EventKind, Priority, RequestType, Ticket
 from carebase.tickets.signals import Arrival
-from carebase.workflow.conditions import Conditions, Facts, read_conditions
+from carebase.workflow.conditions import Conditions, Facts, facts_of, read_conditions
 from carebase.workflow.models import Rule, RuleKind
 
 MAX_TAGS = 10
@@ -274,28 +273,6 @@ def do_reorder_rules(kind: str, ids: Iterable[int], *, actor: Any) -> None:
         record_event(RuleEvent.REORDERED, rules[ids[0]], actor, rule_kind=kind, order=ids)
 
 
-def _facts(ticket: Ticket, body: str, source: Any, tags: Iterable[str], at: Any) -> Facts:
-    organization = ticket.organization
-
-    def in_business_hours() -> bool:
-        schedule = schedule_for_team(ticket.team) if ticket.team_id else default_schedule()
-        return schedule.is_open(at)
-
-    return Facts(
-        channel=ticket.channel,
-        type=ticket.type,
-        priority=ticket.priority,
-        tier=organization.tier if organization is not None else None,
-        plan=organization.plan if organization is not None else None,
-        tags=set(tags),
-        subject=ticket.subject,
-        body=body,
-        source=source,
-        at=at,
-        in_business_hours=in_business_hours,
-    )
-
-
 def first_match(rules: Iterable[Rule], facts: Facts) -> Rule | None:
     for rule in rules:
         if Conditions(rule.conditions).matches(facts):
@@ -309,7 +286,7 @@ def apply_on_arrival(sender: Any, *, arrival: Arrival, **extra: Any) -> None:
     if not rules:
         return
     ticket = arrival.ticket
-    facts = _facts(ticket, arrival.body, arrival.source, arrival.tags, ticket.created_at)
+    facts = facts_of(ticket, arrival.body, arrival.source, arrival.tags, ticket.created_at)
     for kind in (RuleKind.CLASSIFY, RuleKind.PRIORITY):
         if kind == RuleKind.CLASSIFY and "type" in arrival.given:
             continue
@@ -346,7 +323,7 @@ def reprioritise(sender: Any, *, ticket: Ticket, change: str, **extra: Any) -> N
     rules = Rule.objects.filter(active=True, kind=RuleKind.PRIORITY).exclude(set_priority="")
     tags = ticket.tags.values_list("name", flat=True)
     first_message = ticket.messages.order_by("created_at", "id").values_list("body_text", flat=True)
-    facts = _facts(ticket, first_message.first() or "", {}, tags, timezone.now())
+    facts = facts_of(ticket, first_message.first() or "", {}, tags, timezone.now())
     rule = first_match(rules, facts)
     if rule is not None and rule.set_priority != ticket.priority:
         from carebase.tickets.actions import do_change_priority

@@ -28,7 +28,7 @@ from carebase.core.models import Calendar
 from carebase.tickets.actions import record_ticket_event
 from carebase.tickets.models import ACTIVE_STATUSES, EventKind, Status, Ticket, urgency_at
 from carebase.tickets.signals import Arrival
-from carebase.workflow.conditions import Conditions, Facts
+from carebase.workflow.conditions import Conditions, Facts, facts_of
 from carebase.workflow.models import ClockState, Metric, SlaClock, SlaPolicy, SlaTarget
 
 # Clocks that still measure something.
@@ -128,11 +128,9 @@ def start_on_arrival(sender: Any, *, arrival: Arrival, **extra: Any) -> None:
     policies = active_policies()
     if not policies:
         return
-    from carebase.workflow.rules import _facts
-
     ticket = arrival.ticket
     at = ticket.created_at
-    facts = _facts(ticket, arrival.body, arrival.source, arrival.tags, at)
+    facts = facts_of(ticket, arrival.body, arrival.source, arrival.tags, at)
     policy = matching_policy(policies, facts)
     if policy is None:
         return

@@ -105,6 +105,8 @@ def test_a_visitor_and_an_agent_chat_live_and_the_visitor_rates_it(
             desk.locator("#my-chats").get_by_role("link", name="Ewa Nowak").click()
             expect(desk.locator("#chat-transcript")).to_contain_text("Koszyk się nie zapisuje")
             expect(shop.locator(".msg.visitor .meta").last).to_contain_text("Przeczytana")
+            # The chat's page is new: its socket must be open before typing is told.
+            expect(desk.locator("body")).to_have_attribute("data-live", "connected")
             desk.get_by_placeholder("Write to the visitor").press_sequentially("Spraw")
             expect(shop.get_by_text("Marta pisze…")).to_be_visible()
             desk.get_by_placeholder("Write to the visitor").fill("Sprawdzam, proszę chwilę.")

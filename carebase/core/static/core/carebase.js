@@ -10,10 +10,13 @@
     var delay = 1000;
     var pingTimer = null;
     var socket = null;
-    // Pages send events up the socket (typing, viewing) with carebaseLive.send.
+    // Pages send events up the socket (typing, viewing) with carebaseLive.send;
+    // false when the socket is not open yet (the page may try again later).
     window.carebaseLive = {
       send: function (message) {
-        if (socket && socket.readyState === 1) socket.send(JSON.stringify(message));
+        if (!socket || socket.readyState !== 1) return false;
+        socket.send(JSON.stringify(message));
+        return true;
       }
     };
     function open() {
