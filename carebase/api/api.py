@@ -10,9 +10,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaError
 
 from carebase.accounts.api import router as accounts_router
 from carebase.api.auth import API_AUTH
+from carebase.api.parser import CarebaseParser
 from carebase.chat.api import router as chat_router
 from carebase.core.errors import Conflict
 from carebase.crm.api import router as crm_router
@@ -34,6 +37,7 @@ api = NinjaAPI(
         'Errors answer `{"detail": ...}`.'
     ),
     auth=API_AUTH,
+    parser=CarebaseParser(),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -43,6 +47,16 @@ api = NinjaAPI(
 def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
     message = str(error) or "You do not have permission to do this."
     return api.create_response(request, {"detail": message}, status=403)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    # Ninja answers 400 "Cannot parse request body" for anything the parser
+    # raised; a body that parsed but holds what no field may (NUL) is a 422
+    # that names the field, as every other invalid field.
+    if isinstance(error.__cause__, SchemaError):
+        return api.create_response(request, {"detail": error.__cause__.errors}, status=422)
+    return api.create_response(request, {"detail": str(error)}, status=error.status_code)
 
 
 @api.exception_handler(ValidationError)
