@@ -124,7 +124,7 @@ def generate(count: int, cast: dict[str, Any], rng: random.Random, words: list[s
     from carebase.core import search
     from carebase.core.models import SearchDocument
     from carebase.crm.models import Contact, Organization
-    from carebase.tickets.models import PRIORITY_RANK, Message, Tag, Ticket
+    from carebase.tickets.models import PRIORITY_RANK, Message, Tag, Ticket, urgency_at
 
     started = time.monotonic()
     requests, replies = corpus()
@@ -179,6 +179,8 @@ def generate(count: int, cast: dict[str, Any], rng: random.Random, words: list[s
                     status=status,
                     priority=priority,
                     priority_rank=PRIORITY_RANK[priority],
+                    # As if no SLA policy applied: arrival plus three days, by priority.
+                    urgency_at=urgency_at(priority, None, created),
                     team=team,
                     assignee=None if status == "new" else agent,
                     created_at=created,

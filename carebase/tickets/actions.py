@@ -23,6 +23,7 @@ from carebase.tickets import channels, search
 from carebase.tickets.attachments import check_sizes
 from carebase.tickets.attachments import store as store_attachments
 from carebase.tickets.models import (
+    PRIORITY_LEAD,
     PRIORITY_RANK,
     Channel,
     EventKind,
@@ -532,6 +533,10 @@ def do_change_priority(ticket: Ticket, priority: str, *, actor: Any, reason: str
     old = ticket.priority
     if priority == old:
         return
+    # The urgency moves by the priorities' difference in lead; the SLA
+    # clocks, re-targeted by the change, set it anew from their deadlines.
+    urgency = ticket.urgency_at or urgency_at(old, None, ticket.created_at)
+    urgency += PRIORITY_LEAD[Priority(old)] - PRIORITY_LEAD[Priority(priority)]
     with transaction.atomic():
         _change_field(
             ticket,
@@ -541,6 +546,7 @@ def do_change_priority(ticket: Ticket, priority: str, *, actor: Any, reason: str
             actor,
             priority_rank=PRIORITY_RANK[Priority(priority)],
             priority_reason=reason[:200],
+            urgency_at=urgency,
         )
         _changed(ticket, "priority", actor, timezone.now(), old=old, new=priority)
 

@@ -53,7 +53,8 @@ def sort_key(field: str) -> F | InstantKey:
 
 
 SORTS = {
-    "priority": ("priority_rank", "created_at", "id"),
+    # The urgency score: priority and the nearest SLA deadline (models.urgency_at).
+    "priority": ("urgency_at", "id"),
     "newest": ("-created_at", "-id"),
     "updated": ("-updated_at", "-id"),
 }

@@ -121,7 +121,7 @@ class Ticket(models.Model):
     # What set the priority, when a rule did (its name): shown as the "why".
     priority_reason = models.CharField(_("priority set by"), max_length=200, blank=True)
     # See urgency_at(); kept by do_create_ticket and the SLA clocks.
-    urgency_at = models.DateTimeField(_("work on it by"), null=True, blank=True)
+    urgency_at = models.DateTimeField(_("work on it by"))
     team = models.ForeignKey(
         Team,
         verbose_name=_("team"),

@@ -42,3 +42,23 @@ def register_sla(source: SlaSource, *, prefetch: str) -> None:
 
 def sla_of(ticket: Ticket) -> list[dict[str, Any]]:
     return [item for source in _SLA_SOURCES for item in source(ticket)]
+
+
+# A note under an inbox row's priority (its nearest SLA deadline), from the
+# app that keeps the clocks: the ids of one page in, {id: safe HTML} out,
+# in a query or two a page whatever its length.
+RowNotes = Callable[[list[int]], dict[int, str]]
+_ROW_SOURCES: list[RowNotes] = []
+
+
+def register_row_notes(source: RowNotes) -> None:
+    if source not in _ROW_SOURCES:
+        _ROW_SOURCES.append(source)
+
+
+def row_notes(ids: list[int]) -> dict[int, str]:
+    notes: dict[int, str] = {}
+    for source in _ROW_SOURCES:
+        for pk, html in source(ids).items():
+            notes[pk] = notes.get(pk, "") + html
+    return notes

@@ -75,7 +75,7 @@ from carebase.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from carebase.tickets.panels import panels_for
+from carebase.tickets.panels import panels_for, row_notes
 from carebase.tickets.queues import DEFAULT_QUEUE, QUEUES, queue_counts
 from carebase.tickets.saved_views import do_delete_view, do_save_view, view_query
 
@@ -321,7 +321,7 @@ ROW_HTML = (
     '<br><small class="muted">{channel} · {type}{tags}</small></td>'
     "<td>{requester}{organization}</td>"
     '<td><span class="badge status-{status}">{status_label}</span></td>'
-    '<td><span class="badge priority-{priority}">{priority_label}</span></td>'
+    '<td><span class="badge priority-{priority}">{priority_label}</span>{notes}</td>'
     "<td>{assignee}</td>"
     '<td><time datetime="{created_iso}" title="{created_local}">{age}</time></td>'
     "</tr>\n"
@@ -345,6 +345,7 @@ def _prepare_rows(page: Any, *, can_work: bool) -> list[SafeString]:
     prefix = reverse("tickets:ticket_detail", args=[0]).removesuffix("0/")
     zone = timezone.get_current_timezone()
     now = timezone.now()
+    notes = row_notes([ticket.pk for ticket in page])
     rows = []
     for ticket in page:
         local = ticket.created_at.astimezone(zone)
@@ -371,6 +372,7 @@ def _prepare_rows(page: Any, *, can_work: bool) -> list[SafeString]:
             status=escape(ticket.status),
             status_label=labels["status"].get(ticket.status) or escape(ticket.status),
             priority_label=labels["priority"].get(ticket.priority) or escape(ticket.priority),
+            notes=notes.get(ticket.pk, ""),
             assignee=escape(ticket.assignee) or "—",
             created_iso=local.isoformat(),
             created_local=local.strftime("%Y-%m-%d %H:%M"),

@@ -40,6 +40,7 @@ class WorkflowConfig(AppConfig):
         ticket_changed.connect(sla.follow_changes, dispatch_uid="workflow.sla_changes")
         panels.register(workflow_panels.sla_panel)
         panels.register_sla(workflow_panels.sla_json, prefetch="sla_clocks")
+        panels.register_row_notes(workflow_panels.sla_row_notes)
         panels.register(macros_panel)
         # The feature requests board: a card beside a conversation, its links on the timeline.
         panels.register(ticket_feature_panel)

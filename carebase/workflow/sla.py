@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Min, Prefetch
+from django.utils.translation import gettext as _
 
 from carebase.core.hours import Schedule, default_schedule, schedule_of
 from carebase.core.models import Calendar
@@ -365,4 +366,23 @@ def colour(clock: SlaClock, now: datetime) -> str:
         return "red"
     if state == ClockState.RUNNING and clock.warn_at is not None and clock.warn_at <= now:
         return "amber"
-    return "ok" if state in LIVE else state
+    if state == ClockState.PAUSED:
+        return "paused"
+    return "ok" if state == ClockState.RUNNING else state
+
+
+def duration_text(seconds: float) -> str:
+    """A stretch of time as agents read it at a glance: "45 min", "3 h 20 min",
+    "2 d 4 h" (whole minutes, rounded down; under a minute is "0 min")."""
+    minutes = max(0, int(seconds // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        if hours:
+            return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+        return _("%(days)s d") % {"days": days}
+    if hours:
+        if minutes:
+            return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+        return _("%(hours)s h") % {"hours": hours}
+    return _("%(minutes)s min") % {"minutes": minutes}
