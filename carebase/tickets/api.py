@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from pydantic import EmailStr, field_validator
+from pydantic import EmailStr, StringConstraints, field_validator
 
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import Team, User
@@ -116,6 +116,9 @@ class RequesterIn(Schema):
     name: str = Field("", max_length=200)
 
 
+FieldName = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+
+
 class TicketIn(Schema):
     subject: str = Field(min_length=1, max_length=250)
     body: str = Field(min_length=1, max_length=200_000)
@@ -132,6 +135,12 @@ class TicketIn(Schema):
     team: Id | None = None
     assignee: Id | None = None
     tags: list[str] = Field([], max_length=20)
+    fields: dict[FieldName, Annotated[str, StringConstraints(max_length=200)]] = Field(
+        {},
+        max_length=20,
+        description="Fields of your own form (`{\"product\": \"pbx\"}`): the queue's "
+        "rules test them as `form` conditions.",
+    )
 
 
 class TicketPatch(Schema):
@@ -257,6 +266,10 @@ def list_tickets(
     return paginate(_loaded(queryset), page.cursor, page.limit)
 
 
+def _form_source(fields: dict[str, str]) -> dict[str, str]:
+    return {f"form.{name.strip()}": value for name, value in fields.items()}
+
+
 @router.post("/tickets", response={201: TicketOut, **ERRORS}, summary="Open a conversation")
 def create_ticket(request: AuthenticatedRequest, payload: TicketIn) -> Status:
     user = request.user
@@ -280,6 +293,7 @@ def create_ticket(request: AuthenticatedRequest, payload: TicketIn) -> Status:
             tags=payload.tags,
             actor=user,
             from_customer=True,
+            source=_form_source(payload.fields),
         )
     else:
         contact = customer_contact(user)
@@ -293,6 +307,7 @@ def create_ticket(request: AuthenticatedRequest, payload: TicketIn) -> Status:
             channel=Channel.API,
             type=payload.type,
             actor=user,
+            source=_form_source(payload.fields),
         )
     return Status(201, _loaded(Ticket.objects.filter(pk=ticket.pk)).get())
 

@@ -15,7 +15,8 @@ from ninja.errors import HttpError
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.api.pagination import ERRORS, Id
 from carebase.core.access import Perm, is_staff_member, require_perm
-from carebase.tickets.models import Priority, RequestType
+from carebase.crm.models import Organization
+from carebase.tickets.models import Channel, Priority, RequestType
 from carebase.workflow.models import (
     EscalationAction,
     Metric,
@@ -24,8 +25,14 @@ from carebase.workflow.models import (
     RuleKind,
     SlaPolicy,
 )
-from carebase.workflow.policies import PolicyData, do_delete_policy, do_save_policy
+from carebase.workflow.policies import (
+    PolicyData,
+    do_delete_policy,
+    do_reorder_policies,
+    do_save_policy,
+)
 from carebase.workflow.rules import RuleData, do_delete_rule, do_reorder_rules, do_save_rule
+from carebase.workflow.simulate import try_rules
 
 router = Router(tags=["queue rules"])
 
@@ -113,6 +120,74 @@ def reorder_rules(request: AuthenticatedRequest, payload: OrderIn) -> dict[str, 
     require_perm(request.user, Perm.CONFIGURE_WORKFLOW)
     do_reorder_rules(payload.kind, payload.order, actor=request.user)
     return {"items": list(Rule.objects.filter(kind=payload.kind)), "next": None}
+
+
+class TryIn(Schema):
+    subject: str = Field(min_length=1, max_length=250)
+    body: str = Field("", max_length=20_000)
+    channel: Channel = Channel.EMAIL
+    organization: Id | None = Field(None, description="For the tier and plan conditions.")
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    mailbox: str = Field("", max_length=200)
+    form: dict[str, str] = Field(
+        default_factory=dict, description="Form fields sent with it, for `form` conditions."
+    )
+
+
+class AppliedRule(Schema):
+    rule: str
+    rule_id: int
+    set: dict[str, Any]
+
+
+class TargetOut(Schema):
+    metric: Metric
+    minutes: int
+
+
+class TryOut(Schema):
+    type: str
+    priority: str
+    team: int | None
+    tags: list[str]
+    applied: list[AppliedRule] = Field(description="The rules that matched, in order.")
+    policy: int | None = Field(description="The SLA policy that would start its clocks.")
+    policy_name: str | None
+    targets: list[TargetOut] = Field(description="The policy's targets for that priority.")
+    in_business_hours: bool
+
+
+@router.post("/rules/try", response={200: TryOut, **ERRORS}, summary="Try the rules on a request")
+def try_the_rules(request: AuthenticatedRequest, payload: TryIn) -> dict[str, Any]:
+    """What a request like this, arriving now, would become: its type, priority,
+    team and tags, the rules that set them and the SLA policy it would meet.
+    Nothing is saved."""
+    _read(request)
+    organization = None
+    if payload.organization is not None:
+        organization = get_object_or_404(Organization, pk=payload.organization)
+    source = {f"form.{name}": value for name, value in payload.form.items()}
+    if payload.mailbox:
+        source["mailbox"] = payload.mailbox
+    trial = try_rules(
+        subject=payload.subject,
+        body=payload.body,
+        channel=payload.channel,
+        organization=organization,
+        tags=[tag.strip().lower() for tag in payload.tags if tag.strip()],
+        source=source,
+    )
+    return {
+        "type": trial.type,
+        "priority": trial.priority,
+        "team": trial.team.pk if trial.team is not None else None,
+        "tags": trial.tags,
+        "applied": trial.applied,
+        "policy": trial.policy.pk if trial.policy is not None else None,
+        "policy_name": trial.policy.name if trial.policy is not None else None,
+        "targets": [{"metric": metric, "minutes": minutes} for metric, minutes in trial.targets],
+        "in_business_hours": trial.in_business_hours,
+    }
 
 
 @router.get("/rules/{rule_id}", response={200: RuleOut, **ERRORS}, summary="Read a rule")
@@ -242,6 +317,19 @@ def create_policy(request: AuthenticatedRequest, payload: PolicyIn) -> Status:
     require_perm(request.user, Perm.CONFIGURE_WORKFLOW)
     policy = do_save_policy(_policy_data(payload), actor=request.user)
     return Status(201, _policy_out(_policies().get(pk=policy.pk)))
+
+
+class PolicyOrderIn(Schema):
+    order: list[Id] = Field(max_length=1000, description="Every policy, the first tried first.")
+
+
+@router.post(
+    "/sla-policies/order", response={200: PolicyList, **ERRORS}, summary="Reorder SLA policies"
+)
+def reorder_policies(request: AuthenticatedRequest, payload: PolicyOrderIn) -> dict[str, Any]:
+    require_perm(request.user, Perm.CONFIGURE_WORKFLOW)
+    do_reorder_policies(payload.order, actor=request.user)
+    return {"items": [_policy_out(policy) for policy in _policies()], "next": None}
 
 
 @router.get(

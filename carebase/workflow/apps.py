@@ -20,6 +20,7 @@ class WorkflowConfig(AppConfig):
     label = "workflow"
     verbose_name = _("Queue rules")
     navigation = [
+        NavItem("workflow:rules", _("Queue rules"), _configures_workflow, order=828),
         NavItem("workflow:calendars", _("Business calendars"), _configures_workflow, order=830),
         NavItem("workflow:macros", _("Macros"), _works_tickets, order=835),
         NavItem("workflow:features", _("Feature requests"), _works_tickets, order=840),

@@ -35,6 +35,7 @@ MAX_TARGET_MINUTES = 60 * 24 * 365
 class PolicyEvent(models.TextChoices):
     SAVED = "workflow.policy_saved", gettext_lazy("SLA policy saved")
     DELETED = "workflow.policy_deleted", gettext_lazy("SLA policy deleted")
+    REORDERED = "workflow.policies_reordered", gettext_lazy("SLA policies reordered")
 
 
 @dataclass
@@ -177,6 +178,20 @@ def do_delete_policy(policy: SlaPolicy, *, actor: Any) -> None:
     with transaction.atomic():
         record_event(PolicyEvent.DELETED, policy, actor, name=policy.name)
         policy.delete()
+
+
+def do_reorder_policies(ids: list[int], *, actor: Any) -> None:
+    """Try the policies in this order: every one of them, each once."""
+    policies = {policy.pk: policy for policy in SlaPolicy.objects.all()}
+    if sorted(ids) != sorted(policies):
+        raise ValidationError({"order": [_("List each SLA policy once, and no other.")]})
+    if not ids:
+        return
+    with transaction.atomic():
+        for position, pk in enumerate(ids):
+            policies[pk].position = position
+        SlaPolicy.objects.bulk_update(policies.values(), ["position"])
+        record_event(PolicyEvent.REORDERED, policies[ids[0]], actor, order=ids)
 
 
 def policy_data(policy: SlaPolicy) -> PolicyData:

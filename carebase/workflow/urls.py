@@ -11,6 +11,24 @@ urlpatterns = [
     path("calendars/<int:calendar_id>/delete/", views.calendar_delete, name="calendar_delete"),
 ]
 
+# The queue's rules and SLA policies (views_rules.py).
+from carebase.workflow import views_rules  # noqa: E402
+
+urlpatterns += [
+    path("rules/", views_rules.rules, name="rules"),
+    path("rules/new/", views_rules.rule_edit, name="rule_create"),
+    path("rules/<int:rule_id>/", views_rules.rule_edit, name="rule_edit"),
+    path("rules/<int:rule_id>/delete/", views_rules.rule_delete, name="rule_delete"),
+    path("rules/<int:rule_id>/move/", views_rules.rule_move, name="rule_move"),
+    path("sla-policies/", views_rules.policies, name="policies"),
+    path("sla-policies/new/", views_rules.policy_edit, name="policy_create"),
+    path("sla-policies/<int:policy_id>/", views_rules.policy_edit, name="policy_edit"),
+    path(
+        "sla-policies/<int:policy_id>/delete/", views_rules.policy_delete, name="policy_delete"
+    ),
+    path("sla-policies/<int:policy_id>/move/", views_rules.policy_move, name="policy_move"),
+]
+
 # Macros (views_macros.py).
 from carebase.workflow import views_macros  # noqa: E402
 
