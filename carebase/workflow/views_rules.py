@@ -39,13 +39,13 @@ def _require_staff(request: AuthenticatedRequest) -> None:
 def _effects(rule: Rule) -> list[tuple[str, str]]:
     found: list[tuple[Any, Any]] = []
     if rule.set_type:
-        found.append((_("type"), RequestType(rule.set_type).label))
+        found.append((_("Type"), RequestType(rule.set_type).label))
     if rule.set_priority:
-        found.append((_("priority"), Priority(rule.set_priority).label))
+        found.append((_("Priority"), Priority(rule.set_priority).label))
     if rule.set_team_id and rule.set_team is not None:
-        found.append((_("team"), rule.set_team.name))
+        found.append((_("Team"), rule.set_team.name))
     if rule.add_tags:
-        found.append((_("tags"), ", ".join(rule.add_tags)))
+        found.append((_("Add tags"), ", ".join(rule.add_tags)))
     return [(str(label), str(value)) for label, value in found]
 
 
