@@ -1,7 +1,8 @@
 """The business-hours clock: when a desk is open, how far a stretch of
 working time reaches (a deadline) and how much working time lies between
 two moments (a duration). One clock for every part that asks: a missed
-call's callback, the SLA clocks, the reports.
+call's callback, the SLA clocks, the reports. Which calendar a conversation
+goes by is decided in one place too: conversation_calendar.
 
 A Schedule is a week of opening periods in a time zone, closed on the public
 holidays of a country and on its own days off. The default one comes from
@@ -282,6 +283,39 @@ def _calendar_schedule(
 
 
 def schedule_for_team(team: Any) -> Schedule:
-    """The team's calendar, or the desk's default hours."""
+    """The team's calendar, or the desk's default hours: for what has a
+    team and no client yet (the chat widget before the visitor is known)."""
     calendar = getattr(team, "calendar", None) if team is not None else None
+    return schedule_of(calendar) if calendar is not None else default_schedule()
+
+
+def calendar_serving(tier: str | None) -> Any:
+    """The calendar that serves the clients of an organization tier, or None.
+    One indexed query and no cache: a cache in one process would not hear of
+    a calendar saved in another (the web and the task worker), and a stale
+    answer would start a clock on the wrong hours."""
+    if not tier:
+        return None
+    from carebase.core.models import Calendar
+
+    return Calendar.objects.filter(tiers__tier=tier).first()
+
+
+def conversation_calendar(*, team: Any, tier: str | None, policy_calendar: Any = None) -> Any:
+    """The calendar a conversation goes by, the first there is of: the SLA
+    policy's own calendar (for its clocks: the rules' conditions pass none),
+    the calendar serving the requester organization's tier, the team's
+    calendar. None: the desk's default hours. The one place that decides,
+    for the SLA clocks and the business-hours condition alike."""
+    if policy_calendar is not None:
+        return policy_calendar
+    served = calendar_serving(tier)
+    if served is not None:
+        return served
+    return getattr(team, "calendar", None) if team is not None else None
+
+
+def conversation_schedule(*, team: Any, tier: str | None, policy_calendar: Any = None) -> Schedule:
+    """conversation_calendar as a Schedule (the desk's default hours when none)."""
+    calendar = conversation_calendar(team=team, tier=tier, policy_calendar=policy_calendar)
     return schedule_of(calendar) if calendar is not None else default_schedule()

@@ -116,9 +116,10 @@ class SearchDocument(models.Model):
 
 
 class Calendar(models.Model):
-    """Business hours that a team (and later an SLA policy) works by: a week
-    of opening periods in a time zone, closed on a country's public holidays
-    and on the calendar's own days off. core.hours reads it as a Schedule."""
+    """Business hours that a team, an SLA policy or the clients of an
+    organization tier are served by: a week of opening periods in a time
+    zone, closed on a country's public holidays and on the calendar's own
+    days off. core.hours reads it as a Schedule."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Warsaw")
@@ -151,6 +152,26 @@ class Calendar(models.Model):
         from carebase.core.hours import schedule_of
 
         return schedule_of(self)
+
+
+class CalendarTier(models.Model):
+    """An organization tier (crm.models.Tier) whose clients are served by the
+    calendar: their conversations' clocks and business-hours conditions go
+    by it rather than by the team's (core.hours.conversation_calendar). A
+    tier is served by one calendar at most: the database holds to it even
+    when two heads save at once. Core stores the tier's value only; the
+    calendar's writer (workflow.calendars) checks it is one of crm's."""
+
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="tiers")
+    tier = models.CharField(_("organization tier"), max_length=16)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tier"], name="one_calendar_per_tier"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar_id} {self.tier}"
 
 
 class DayOff(models.Model):

@@ -1,8 +1,9 @@
 """Writing business calendars (core.models.Calendar, read by core.hours):
 validated as a whole (a week that can be read and is open at some time, a
-real time zone and holiday country, days off once each, known teams), then
-saved with their days off and teams in one transaction, and audited.
-Bad input changes nothing and says what is wrong, field by field."""
+real time zone and holiday country, days off once each, known teams,
+organization tiers that no other calendar serves), then saved with their
+days off, teams and tiers in one transaction, and audited. Bad input
+changes nothing and says what is wrong, field by field."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from zoneinfo import available_timezones
 
 import holidays
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,8 @@ from django.utils.translation import gettext_lazy
 from carebase.accounts.models import Team
 from carebase.core.events import event_kinds, record_event
 from carebase.core.hours import WeekError, read_week
-from carebase.core.models import Calendar, DayOff
+from carebase.core.models import Calendar, CalendarTier, DayOff
+from carebase.crm.models import Tier
 
 MAX_DAYS_OFF = 400
 
@@ -52,6 +54,7 @@ class CalendarData:
     holiday_country: str = "PL"
     days_off: list[tuple[date, str]] = field(default_factory=list)
     teams: list[int] | None = None  # the teams that work by it (None: unchanged)
+    tiers: list[str] | None = None  # the organization tiers it serves (None: unchanged)
 
 
 def clean_calendar(data: CalendarData, *, instance: Calendar | None = None) -> CalendarData:
@@ -101,9 +104,43 @@ def clean_calendar(data: CalendarData, *, instance: Calendar | None = None) -> C
         known = set(Team.objects.filter(pk__in=teams).values_list("pk", flat=True))
         if unknown := [pk for pk in teams if pk not in known]:
             errors["teams"] = [_("No such team: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]
+    tiers = None
+    if data.tiers is not None:
+        tiers, problems = _clean_tiers(data.tiers, instance)
+        if problems:
+            errors["tiers"] = problems
     if errors:
         raise ValidationError(errors)
-    return CalendarData(name, hours, zone, country, sorted(days.items()), teams)
+    return CalendarData(name, hours, zone, country, sorted(days.items()), teams, tiers)
+
+
+def _clean_tiers(given: list[str], instance: Calendar | None) -> tuple[list[str], list[str]]:
+    """The tiers in Tier's order, and what is wrong with them: a value that
+    is no tier, a tier another calendar serves (named, so that the head
+    knows where to take it from)."""
+    problems = []
+    if unknown := [value for value in dict.fromkeys(given) if value not in Tier.values]:
+        problems.append(
+            _("No such organization tier: %(values)s (the tiers: %(choices)s).")
+            % {"values": ", ".join(unknown), "choices": ", ".join(Tier.values)}
+        )
+    tiers = [value for value in Tier.values if value in given]
+    taken = CalendarTier.objects.filter(tier__in=tiers).select_related("calendar")
+    if instance is not None:
+        taken = taken.exclude(calendar=instance)
+    for served in sorted(taken, key=lambda row: Tier.values.index(row.tier)):
+        problems.append(
+            _("The “%(tier)s” tier is already served by the calendar “%(calendar)s”.")
+            % {"tier": Tier(served.tier).label, "calendar": served.calendar.name}
+        )
+    return tiers, problems
+
+
+def tiers_of(calendar: Calendar) -> list[str]:
+    """The tiers a calendar serves, in Tier's order (use with
+    prefetch_related("tiers") in lists)."""
+    served = {row.tier for row in calendar.tiers.all()}
+    return [value for value in Tier.values if value in served]
 
 
 def do_save_calendar(
@@ -126,6 +163,8 @@ def do_save_calendar(
         if data.teams is not None:
             calendar.teams.exclude(pk__in=data.teams).update(calendar=None)
             Team.objects.filter(pk__in=data.teams).update(calendar=calendar)
+        if data.tiers is not None:
+            _serve_tiers(calendar, data.tiers)
         record_event(
             CalendarEvent.SAVED,
             calendar,
@@ -136,14 +175,37 @@ def do_save_calendar(
             holiday_country=calendar.holiday_country,
             days_off=len(data.days_off),
             teams=data.teams,
+            tiers=data.tiers if data.tiers is not None else tiers_of(calendar),
         )
     return calendar
 
 
+def _serve_tiers(calendar: Calendar, tiers: list[str]) -> None:
+    calendar.tiers.exclude(tier__in=tiers).delete()
+    new = set(tiers) - set(calendar.tiers.values_list("tier", flat=True))
+    try:
+        # A savepoint: the refusal below must leave the outer transaction usable
+        # (on PostgreSQL a failed statement aborts it) to be rolled back whole.
+        with transaction.atomic():
+            CalendarTier.objects.bulk_create(
+                CalendarTier(calendar=calendar, tier=tier) for tier in sorted(new)
+            )
+    except IntegrityError:
+        # Another head gave one of these tiers to another calendar between
+        # the check and now: the same refusal as the check's, nothing saved.
+        _tiers, problems = _clean_tiers(tiers, calendar)
+        if not problems:
+            raise
+        raise ValidationError({"tiers": problems}) from None
+
+
 def do_delete_calendar(calendar: Calendar, *, actor: Any) -> None:
-    """Delete a calendar; its teams fall back to the desk's default hours."""
+    """Delete a calendar; its teams and tiers fall back to the desk's
+    default hours (a tier's clients to their team's calendar first)."""
     with transaction.atomic():
-        record_event(CalendarEvent.DELETED, calendar, actor, name=calendar.name)
+        record_event(
+            CalendarEvent.DELETED, calendar, actor, name=calendar.name, tiers=tiers_of(calendar)
+        )
         try:
             calendar.delete()
         except ProtectedError as error:  # later: an SLA policy that runs on it

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carebase.core.hours import default_schedule, schedule_for_team
+from carebase.core.hours import conversation_schedule
 from carebase.core.search import terms, words
 from carebase.crm.models import Plan, Tier
 from carebase.tickets.models import Channel, Priority, RequestType, Ticket
@@ -239,7 +239,12 @@ def facts_of(ticket: Ticket, body: str, source: Any, tags: Iterable[str], at: An
     organization = ticket.organization
 
     def in_business_hours() -> bool:
-        schedule = schedule_for_team(ticket.team) if ticket.team_id else default_schedule()
+        # The conversation's hours as its clocks count them, less the SLA
+        # policy's own calendar: a rule runs before any policy is chosen.
+        schedule = conversation_schedule(
+            team=ticket.team if ticket.team_id else None,
+            tier=organization.tier if organization is not None else None,
+        )
         return schedule.is_open(at)
 
     return Facts(

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from carebase.accounts.models import Team
 from carebase.core.models import Calendar
+from carebase.crm.models import Tier
+from carebase.workflow.calendars import tiers_of
 
 
 class CalendarForm(forms.Form):
@@ -45,6 +47,16 @@ class CalendarForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    tiers = forms.MultipleChoiceField(
+        label=gettext_lazy("Organization tiers served"),
+        choices=Tier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "The clients of these tiers are served by this calendar, whatever their "
+            "conversation's team; an SLA policy's own calendar still comes first."
+        ),
+    )
 
     @classmethod
     def for_calendar(cls, calendar: Calendar) -> CalendarForm:
@@ -58,6 +70,7 @@ class CalendarForm(forms.Form):
                     f"{day.day:%Y-%m-%d} {day.name}".strip() for day in calendar.days_off.all()
                 ),
                 "teams": list(calendar.teams.all()),
+                "tiers": tiers_of(calendar),
             }
         )
 

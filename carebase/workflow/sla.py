@@ -24,7 +24,7 @@ from typing import Any
 from django.db.models import Min, Prefetch
 from django.utils.translation import gettext as _
 
-from carebase.core.hours import Schedule, default_schedule, schedule_of
+from carebase.core.hours import Schedule, conversation_calendar, default_schedule, schedule_of
 from carebase.core.models import Calendar
 from carebase.tickets.actions import record_ticket_event
 from carebase.tickets.models import ACTIVE_STATUSES, EventKind, Status, Ticket, urgency_at
@@ -99,6 +99,7 @@ def new_clock(
     calendar: Calendar | None,
     paused: bool = False,
 ) -> SlaClock:
+    """`calendar`: the one clock_calendar chose (the policy's own first)."""
     clock = SlaClock(
         ticket=ticket,
         policy=policy,
@@ -107,7 +108,7 @@ def new_clock(
         priority=target.priority,
         target_minutes=target.minutes,
         business_hours=policy.business_hours,
-        calendar=policy.calendar or calendar,
+        calendar=calendar,
         pauses_on_hold=policy.pause_on_hold,
         warning_minutes=min(policy.warning_minutes, target.minutes),
         state=ClockState.PAUSED if paused else ClockState.RUNNING,
@@ -118,9 +119,19 @@ def new_clock(
     return clock
 
 
-def _team_calendar(ticket: Ticket) -> Calendar | None:
-    team = ticket.team if ticket.team_id else None
-    return team.calendar if team is not None else None
+def clock_calendar(ticket: Ticket, policy: SlaPolicy) -> Calendar | None:
+    """The calendar the policy's clocks on this conversation run on (see
+    core.hours.conversation_calendar): the policy's own, the requester
+    organization's tier's, the team's; None: the desk's default hours. A
+    clock that counts calendar time needs none, and is spared the look-up."""
+    if not policy.business_hours:
+        return None
+    organization = ticket.organization if ticket.organization_id else None
+    return conversation_calendar(
+        team=ticket.team if ticket.team_id else None,
+        tier=organization.tier if organization is not None else None,
+        policy_calendar=policy.calendar,
+    )
 
 
 def start_on_arrival(sender: Any, *, arrival: Arrival, **extra: Any) -> None:
@@ -135,7 +146,7 @@ def start_on_arrival(sender: Any, *, arrival: Arrival, **extra: Any) -> None:
     policy = matching_policy(policies, facts)
     if policy is None:
         return
-    calendar = _team_calendar(ticket)
+    calendar = clock_calendar(ticket, policy)
     clocks = [
         new_clock(ticket, policy, target, at, calendar=calendar)
         for metric in ON_ARRIVAL
@@ -319,7 +330,9 @@ def _next_update(ticket: Ticket, clocks: list[SlaClock], at: datetime) -> list[S
     target = target_of(policy, Metric.NEXT_UPDATE, ticket.priority)
     if target is None:
         return []
-    clock = new_clock(ticket, policy, target, at, calendar=_team_calendar(ticket), paused=False)
+    clock = new_clock(
+        ticket, policy, target, at, calendar=clock_calendar(ticket, policy), paused=False
+    )
     if _pauses(clock, ticket.status):
         _pause(clock, at)
     return [clock]

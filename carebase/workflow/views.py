@@ -15,7 +15,13 @@ from carebase.accounts.http import AuthenticatedRequest
 from carebase.core.access import Perm, require_perm
 from carebase.core.errors import show_errors
 from carebase.core.models import Calendar
-from carebase.workflow.calendars import CalendarData, do_delete_calendar, do_save_calendar
+from carebase.crm.models import Tier
+from carebase.workflow.calendars import (
+    CalendarData,
+    do_delete_calendar,
+    do_save_calendar,
+    tiers_of,
+)
 from carebase.workflow.forms import CalendarForm
 
 
@@ -24,13 +30,14 @@ def calendars(request: AuthenticatedRequest) -> HttpResponse:
     require_perm(request.user, Perm.CONFIGURE_WORKFLOW)
     now = timezone.now()
     rows = []
-    for calendar in Calendar.objects.prefetch_related("teams", "days_off"):
+    for calendar in Calendar.objects.prefetch_related("teams", "days_off", "tiers"):
         schedule = calendar.schedule()
         rows.append(
             {
                 "calendar": calendar,
                 "open": schedule.is_open(now),
                 "opens": schedule.next_open(now),
+                "tiers": [Tier(tier).label for tier in tiers_of(calendar)],
             }
         )
     return render(request, "workflow/calendars.html", {"rows": rows})
