@@ -39,7 +39,7 @@ from carebase.accounts.models import new_raw_token, token_digest
 from carebase.core import deferred
 from carebase.core.access import Perm, has_perm
 from carebase.core.errors import Conflict
-from carebase.core.hours import add_business_minutes, is_open
+from carebase.core.hours import conversation_schedule, is_open
 from carebase.core.search import Among
 from carebase.crm.actions import find_or_create_contact_by_phone
 from carebase.crm.identities import IdentityError, format_phone, normalize_phone
@@ -700,7 +700,13 @@ def _file_missed(call: Call, requester: Contact) -> Ticket:
         callback.missed_calls += 1
         callback.save(update_fields=["missed_calls"])
         return _link(call, _reopen(callback.ticket))
-    due = add_business_minutes(call.started_at, settings.CALLBACK_DUE_MINUTES)
+    # On the hours the callback's own SLA clocks count: its client's tier
+    # may be served by a calendar of its own (core.hours.conversation_calendar).
+    organization = requester.organization if requester.organization_id else None
+    schedule = conversation_schedule(
+        team=None, tier=organization.tier if organization is not None else None
+    )
+    due = schedule.add(call.started_at, timedelta(minutes=settings.CALLBACK_DUE_MINUTES))
     with translation.override(requester.language):
         body = "\n\n".join(
             [

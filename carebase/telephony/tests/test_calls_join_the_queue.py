@@ -238,3 +238,22 @@ def test_events_that_were_not_applied_are_applied_again(phone):
     assert do_apply_stranded_events() == 1
     assert Call.objects.get().talk_seconds == 8
     assert not PbxEvent.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_a_top_tier_clients_callback_is_due_on_their_tiers_hours(phone, settings):
+    from carebase.core.models import Calendar, CalendarTier
+    from carebase.crm.models import Organization
+
+    settings.BUSINESS_HOURS = "mon-fri 08:00-10:10"
+    premium = Calendar.objects.create(name="Premium", hours="mon-sun 07:00-22:00")
+    CalendarTier.objects.create(calendar=premium, tier="strategic")
+    tel_net = Organization.objects.create(name="Tel-Net", tier="strategic")
+    do_create_contact(actor=None, name="Ewa", phones=["+48601234567"], organization=tel_net)
+    do_create_contact(actor=None, name="Olek", phones=["+48601000111"])
+    phone.inbound("10:00")  # the desk closes at 10:10: a standard client waits for Tuesday
+    phone.inbound("10:00", number="+48601000111")
+    due = {
+        callback.ticket.requester.name: timezone.localtime(callback.due_at).strftime("%a %H:%M")
+        for callback in Callback.objects.select_related("ticket__requester")
+    }
+    assert due == {"Ewa": "Mon 10:30", "Olek": "Tue 08:20"}
