@@ -138,7 +138,7 @@ class TicketIn(Schema):
     fields: dict[FieldName, Annotated[str, StringConstraints(max_length=200)]] = Field(
         {},
         max_length=20,
-        description="Fields of your own form (`{\"product\": \"pbx\"}`): the queue's "
+        description='Fields of your own form (`{"product": "pbx"}`): the queue\'s '
         "rules test them as `form` conditions.",
     )
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carebase.core.access import Perm, has_perm
 from carebase.core.navigation import NavItem
@@ -24,7 +25,11 @@ class WorkflowConfig(AppConfig):
         NavItem("workflow:calendars", _("Business calendars"), _configures_workflow, order=830),
         NavItem("workflow:macros", _("Macros"), _works_tickets, order=835),
         NavItem("workflow:features", _("Feature requests"), _works_tickets, order=840),
+        NavItem(
+            "workflow:notices", pgettext_lazy("heading", "SLA notices"), _works_tickets, order=845
+        ),
     ]
+    home_panels = ["carebase.workflow.views_notices.notices_panel"]
 
     def ready(self) -> None:
         from carebase.tickets import panels, timeline

@@ -38,6 +38,10 @@ def seed(context: Any) -> None:
             ),
             actor=None,
         )
+    from carebase.workflow import demo_calendars
+
+    # Before the clocks: the top tiers' conversations run on their own calendar.
+    demo_calendars.seed(context)
     seed_queue_rules(context)
     from carebase.workflow import demo_macros
 
@@ -45,6 +49,8 @@ def seed(context: Any) -> None:
     from carebase.workflow import demo_features
 
     demo_features.seed(context)
+    # Last: the conversations above have their clocks by now.
+    seed_notices(context)
 
 
 # Two SLA policies: premium for the top tiers (around the clock for problems
@@ -123,3 +129,16 @@ def seed_queue_rules(context: Any) -> None:
             for work in arrival.after_save:
                 work(ticket)
             refresh_urgency(ticket)
+
+
+def seed_notices(context: Any) -> None:
+    """Sweep the clocks once, as the worker would have: those past their
+    warning or deadline get their timeline events and escalations, so that
+    the heads and leads find SLA notices on their home pages. Quietly: the
+    demo emails nobody and pops no toast. Idempotent, as the sweep is: a
+    clock it marked is never swept again."""
+    from carebase.tickets.notify import muted
+    from carebase.workflow.sweep import sweep
+
+    with muted():
+        sweep(quiet=True)

@@ -6,7 +6,11 @@ Idempotent: a clock is claimed by the change of its own row (warned_at set,
 state breached) in the transaction that writes its events and notices, so
 a second sweep, a restart or two workers never repeat one. It reads only
 the clocks that are due, off two small partial indexes, so its cost grows
-with what is due, not with the number of open conversations."""
+with what is due, not with the number of open conversations.
+
+Each notice is emailed (tasks.send_sla_notices) and pops up as a toast in its
+person's open pages, both once the batch commits; `quiet` records everything
+and tells no one (the demo's history)."""
 
 from __future__ import annotations
 
@@ -14,12 +18,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carebase.accounts.models import User
 from carebase.core import deferred
+from carebase.core.realtime import send_to_user
 from carebase.core.roles import Role
 from carebase.tickets.actions import do_assign, do_change_priority, record_ticket_event
 from carebase.tickets.models import EventKind, Priority, Ticket, TicketEvent
@@ -32,6 +39,7 @@ from carebase.workflow.models import (
     Notice,
     SlaClock,
 )
+from carebase.workflow.notices import NOTICE_EVENT
 
 BATCH = 500
 RAISE = {
@@ -51,7 +59,7 @@ class SweepResult:
     by_moment: dict[str, int] = field(default_factory=dict)
 
 
-def sweep(now: datetime | None = None) -> SweepResult:
+def sweep(now: datetime | None = None, *, quiet: bool = False) -> SweepResult:
     started = timezone.now()
     now = now or started
     result = SweepResult()
@@ -63,7 +71,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
     )
     for moment in (Moment.WARNING, Moment.BREACH):
         while True:
-            done = _sweep_batch(moment, now, escalations, heads, result)
+            done = _sweep_batch(moment, now, escalations, heads, result, quiet=quiet)
             if done < BATCH:
                 break
     result.seconds = (timezone.now() - started).total_seconds()
@@ -83,6 +91,8 @@ def _sweep_batch(
     escalations: dict[tuple[int, str], list[Escalation]],
     heads: list[int],
     result: SweepResult,
+    *,
+    quiet: bool = False,
 ) -> int:
     # The batch's timeline events go in with one statement (core.deferred).
     with transaction.atomic(), deferred.deferring():
@@ -131,13 +141,20 @@ def _sweep_batch(
                     continue
                 notices += _escalate(clock, escalation, moment, now, heads)
                 result.escalations += 1
+        # One notice per person and moment, though a head may also be the lead.
+        unique: dict[tuple[int, str, int], Notice] = {}
+        for notice in notices:
+            unique.setdefault((notice.clock_id, notice.moment, notice.user_id), notice)
+        notices = list(unique.values())
         if notices:
             Notice.objects.bulk_create(notices, ignore_conflicts=True)
             result.notices += len(notices)
+        if notices and not quiet:
             from carebase.workflow.tasks import send_sla_notices
 
             keys = [(notice.clock_id, notice.moment, notice.user_id) for notice in notices]
             transaction.on_commit(lambda: send_sla_notices.enqueue(keys))
+            _toast(notices)
         if moment == Moment.WARNING:
             result.warned += len(clocks)
         else:
@@ -187,3 +204,32 @@ def _escalate(
         Notice(user_id=user, ticket_id=ticket.pk, clock=clock, moment=moment, created_at=now)
         for user in people
     ]
+
+
+def _toast(notices: list[Notice]) -> None:
+    """A live toast in each person's open pages (sent after commit by
+    core.realtime), in their language: what happened when it is one notice,
+    how many when a batch brings several, rather than a column of toasts."""
+    by_user: dict[int, list[Notice]] = defaultdict(list)
+    for notice in notices:
+        by_user[notice.user_id].append(notice)
+    languages = dict(User.objects.filter(pk__in=by_user).values_list("pk", "language"))
+    for user_id, theirs in by_user.items():
+        with translation.override(languages.get(user_id) or settings.LANGUAGE_CODE):
+            text = _toast_text(theirs)
+        payload = {"tickets": sorted({notice.ticket_id for notice in theirs}), "toast": text}
+        send_to_user(user_id, NOTICE_EVENT, payload)
+
+
+def _toast_text(notices: list[Notice]) -> str:
+    if len(notices) > 1:
+        return ngettext(
+            "%(count)s new SLA notice: see your home page.",
+            "%(count)s new SLA notices: see your home page.",
+            len(notices),
+        ) % {"count": len(notices)}
+    notice = notices[0]
+    values = {"reference": f"#{notice.ticket_id}", "target": notice.clock.get_metric_display()}
+    if notice.moment == Moment.BREACH:
+        return _("SLA breached on %(reference)s: %(target)s") % values
+    return _("SLA at risk on %(reference)s: %(target)s") % values

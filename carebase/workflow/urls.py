@@ -23,9 +23,7 @@ urlpatterns += [
     path("sla-policies/", views_rules.policies, name="policies"),
     path("sla-policies/new/", views_rules.policy_edit, name="policy_create"),
     path("sla-policies/<int:policy_id>/", views_rules.policy_edit, name="policy_edit"),
-    path(
-        "sla-policies/<int:policy_id>/delete/", views_rules.policy_delete, name="policy_delete"
-    ),
+    path("sla-policies/<int:policy_id>/delete/", views_rules.policy_delete, name="policy_delete"),
     path("sla-policies/<int:policy_id>/move/", views_rules.policy_move, name="policy_move"),
 ]
 
@@ -63,3 +61,8 @@ urlpatterns += [
         name="feature_unlink",
     ),
 ]
+
+# SLA notices (views_notices.py).
+from carebase.workflow import urls_notices  # noqa: E402
+
+urlpatterns += urls_notices.urlpatterns

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 def test_the_demo_gives_each_team_its_calendar(api_as):
     call_command("demo", tickets=20, stdout=StringIO())
     call_command("demo", tickets=20, stdout=StringIO())  # again: nothing doubled
-    assert Calendar.objects.count() == 2
+    assert Calendar.objects.count() == 3  # and the top tiers' Premium
     support = Team.objects.select_related("calendar").get(slug="support")
     assert support.calendar.days_off.count() == 2
     success = Team.objects.select_related("calendar").get(slug="success")
