@@ -180,7 +180,7 @@ def generate(count: int, cast: dict[str, Any], rng: random.Random, words: list[s
                     priority=priority,
                     priority_rank=PRIORITY_RANK[priority],
                     # As if no SLA policy applied: arrival plus three days, by priority.
-                    urgency_at=urgency_at(priority, None, created),
+                    urgency_at=urgency_at(priority, None, created, status),
                     team=team,
                     assignee=None if status == "new" else agent,
                     created_at=created,

@@ -100,6 +100,8 @@ def _write_events(events: list[TicketEvent]) -> None:
 
 def _touch(ticket: Ticket, at: datetime, *fields: str) -> None:
     ticket.updated_at = at
+    if "status" in fields:
+        fields = (*fields, "urgency_at")  # see _set_status
     ticket.save(update_fields=[*fields, "updated_at"])
     announce(ticket)
 
@@ -461,8 +463,16 @@ def _set_status(ticket: Ticket, status: str, actor: Any, at: datetime) -> None:
         ticket.first_solved_at = ticket.first_solved_at or at
     if status == Status.CLOSED:
         ticket.closed_at = at
+    _park(ticket)
     _event(ticket, EventKind.STATUS_CHANGED, actor, old=old, new=status, at=at)
     _changed(ticket, "status", actor, at, old=old, new=status)
+
+
+def _park(ticket: Ticket) -> None:
+    """The urgency a new status gives with no SLA deadline: parked after the
+    work that waits for us, or back among it. The SLA clocks, told of the
+    change (ticket_changed), set it anew from a deadline still running."""
+    ticket.urgency_at = urgency_at(ticket.priority, None, ticket.created_at, ticket.status)
 
 
 def do_change_status(
@@ -535,7 +545,7 @@ def do_change_priority(ticket: Ticket, priority: str, *, actor: Any, reason: str
         return
     # The urgency moves by the priorities' difference in lead; the SLA
     # clocks, re-targeted by the change, set it anew from their deadlines.
-    urgency = ticket.urgency_at or urgency_at(old, None, ticket.created_at)
+    urgency = ticket.urgency_at or urgency_at(old, None, ticket.created_at, ticket.status)
     urgency += PRIORITY_LEAD[Priority(old)] - PRIORITY_LEAD[Priority(priority)]
     with transaction.atomic():
         _change_field(
@@ -680,6 +690,7 @@ def do_merge_tickets(source: Ticket, target: Ticket, *, actor: Any) -> None:
         source.merged_into = target
         source.status = Status.CLOSED
         source.closed_at = at
+        _park(source)
         _event(source, EventKind.STATUS_CHANGED, actor, old=old_status, new=Status.CLOSED, at=at)
         _changed(source, "status", actor, at, old=old_status, new=Status.CLOSED)
         _touch(source, at, "merged_into", "status", "closed_at")

@@ -69,10 +69,19 @@ PRIORITY_LEAD = {
     Priority.LOW: timedelta(hours=-8),
 }
 NO_DEADLINE = timedelta(days=3)
+# A conversation that does not wait for us (waiting for the customer, on hold
+# with no clock running, solved or closed) is parked: it sorts after all the
+# work that does, in the same order among its kind. Never shown: a sort key.
+PARKED_STATUSES = frozenset({Status.PENDING, Status.ON_HOLD, Status.SOLVED, Status.CLOSED})
+PARKED_AFTER = timedelta(days=36_500)
 
 
-def urgency_at(priority: str, deadline: datetime | None, created_at: datetime) -> datetime:
+def urgency_at(
+    priority: str, deadline: datetime | None, created_at: datetime, status: str = Status.NEW
+) -> datetime:
     base = deadline if deadline is not None else created_at + NO_DEADLINE
+    if deadline is None and status in PARKED_STATUSES:
+        base += PARKED_AFTER
     return base - PRIORITY_LEAD[Priority(priority)]
 
 

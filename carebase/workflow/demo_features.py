@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from carebase.accounts.models import Team, User
 from carebase.crm.models import Contact, Language
-from carebase.tickets.actions import do_create_ticket
+from carebase.tickets.actions import do_add_reply, do_create_ticket
 from carebase.tickets.models import Channel, Priority, RequestType, Status, Ticket
 from carebase.tickets.notify import muted
 from carebase.workflow.features import do_create_feature, do_decide_feature, do_link_ticket
@@ -255,7 +255,21 @@ def _demo_conversations(wish: Wish) -> list[Ticket]:
     return (chosen + later)[: wish.take]
 
 
+# How an agent acknowledges a wish: a department answers feature requests too.
+THANKS = {
+    Language.POLISH: (
+        "Dziękujemy za propozycję! Przekazaliśmy ją zespołowi produktu i damy znać, "
+        "gdy zapadnie decyzja."
+    ),
+    Language.ENGLISH: (
+        "Thank you for the suggestion! We have passed it to our product team and will "
+        "let you know when there is a decision."
+    ),
+}
+
+
 def _own_conversations(rng: random.Random, wish: Wish, team: Team | None, now: Any) -> list[Ticket]:
+    agent = User.objects.filter(username="piotr.agent").first()
     tickets = []
     for language, channel, subject, body in wish.own:
         contacts = list(
@@ -265,18 +279,27 @@ def _own_conversations(rng: random.Random, wish: Wish, team: Team | None, now: A
         )
         if not contacts:
             continue
-        tickets.append(
-            do_create_ticket(
-                subject=subject,
-                body=body,
-                requester=rng.choice(contacts),
-                channel=channel,
-                type=RequestType.FEATURE_REQUEST,
-                priority=Priority.LOW,
-                team=team,
-                tags=["demo"],
-                created_at=now
-                - timedelta(days=rng.randint(1, wish.age_days), hours=rng.randint(0, 8)),
-            )
+        created = now - timedelta(days=rng.randint(1, wish.age_days), hours=rng.randint(0, 8))
+        ticket = do_create_ticket(
+            subject=subject,
+            body=body,
+            requester=rng.choice(contacts),
+            channel=channel,
+            type=RequestType.FEATURE_REQUEST,
+            priority=Priority.LOW,
+            team=team,
+            tags=["demo"],
+            created_at=created,
         )
+        if agent is not None and now - created > timedelta(days=2):
+            # Answered within the hours, as the rest of the demo's queue:
+            # only the last two days' wishes still wait in it.
+            do_add_reply(
+                ticket,
+                body=THANKS[Language(language)],
+                author_user=agent,
+                status=Status.SOLVED,
+                created_at=created + timedelta(hours=rng.randint(1, 5)),
+            )
+        tickets.append(ticket)
     return tickets

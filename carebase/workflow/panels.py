@@ -13,7 +13,7 @@ from carebase.core.access import Perm, has_perm
 from carebase.core.navigation import Panel
 from carebase.tickets.models import EventKind, Ticket
 from carebase.workflow.models import ClockState, SlaClock
-from carebase.workflow.sla import colour, duration_text, shown_state, time_left
+from carebase.workflow.sla import clock_text, colour, shown_state
 
 
 def clock_rows(ticket: Ticket, now: Any = None) -> list[dict[str, Any]]:
@@ -21,15 +21,12 @@ def clock_rows(ticket: Ticket, now: Any = None) -> list[dict[str, Any]]:
     rows = []
     clocks = SlaClock.objects.filter(ticket=ticket).exclude(state=ClockState.CANCELLED)
     for clock in clocks.order_by("started_at", "id"):
-        left = time_left(clock, now)
-        seconds = None if left is None else left.total_seconds()
         rows.append(
             {
                 "clock": clock,
                 "state": shown_state(clock, now),
                 "colour": colour(clock, now),
-                "left": duration_text(seconds) if seconds is not None and seconds >= 0 else "",
-                "overdue": duration_text(-seconds) if seconds is not None and seconds < 0 else "",
+                "text": clock_text(clock, now),
             }
         )
     return rows
@@ -73,15 +70,7 @@ def sla_row_notes(ids: list[int]) -> dict[int, str]:
             pressing[clock.ticket_id] = (rank, clock, shade)
     notes = {}
     for ticket_id, (_rank, clock, shade) in pressing.items():
-        if shade == "paused":
-            text = _("SLA paused")
-        else:
-            left = time_left(clock, now)
-            seconds = left.total_seconds() if left is not None else 0.0
-            if shade == "red":
-                text = _("overdue %(time)s") % {"time": duration_text(max(0.0, -seconds))}
-            else:
-                text = _("%(time)s left") % {"time": duration_text(seconds)}
+        text = _("SLA paused") if shade == "paused" else clock_text(clock, now)
         title = f"{clock.get_metric_display()} · {clock.policy_name}"
         notes[ticket_id] = (
             f'<small class="sla-note sla-{shade}" title="{escape(title)}">{escape(text)}</small>'

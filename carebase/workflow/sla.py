@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Min, Prefetch
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from carebase.core.hours import Schedule, conversation_calendar, default_schedule, schedule_of
@@ -170,7 +172,7 @@ def refresh_urgency(ticket: Ticket) -> None:
     nearest = SlaClock.objects.filter(ticket=ticket, state=ClockState.RUNNING).aggregate(
         Min("due_at")
     )["due_at__min"]
-    ticket.urgency_at = urgency_at(ticket.priority, nearest, ticket.created_at)
+    ticket.urgency_at = urgency_at(ticket.priority, nearest, ticket.created_at, ticket.status)
     Ticket.objects.filter(pk=ticket.pk).update(urgency_at=ticket.urgency_at)
 
 
@@ -299,7 +301,9 @@ def follow_changes(
         SlaClock.objects.bulk_update(changed, FIELDS)
     if new_clocks:
         SlaClock.objects.bulk_create(new_clocks)
-    if changed or new_clocks:
+    if changed or new_clocks or change == "status":
+        # A new status parks or unparks the conversation (tickets' _park
+        # knows no deadline): a clock still running sets its urgency again.
         refresh_urgency(ticket)
 
 
@@ -385,17 +389,35 @@ def colour(clock: SlaClock, now: datetime) -> str:
 
 
 def duration_text(seconds: float) -> str:
-    """A stretch of time as agents read it at a glance: "45 min", "3 h 20 min",
-    "2 d 4 h" (whole minutes, rounded down; under a minute is "0 min")."""
+    """A stretch of working time as agents read it at a glance: "45 min",
+    "3 h 20 min" (whole minutes, rounded down). Never in days: a day of
+    business time is eight hours to one reader and twenty-four to another;
+    what is a day or more away is said by its date (clock_text)."""
     minutes = max(0, int(seconds // 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        if hours:
-            return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
-        return _("%(days)s d") % {"days": days}
+    hours, minutes = divmod(minutes, 60)
     if hours:
         if minutes:
             return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
         return _("%(hours)s h") % {"hours": hours}
     return _("%(minutes)s min") % {"minutes": minutes}
+
+
+# Beyond this much working time, a deadline reads better as its date.
+AS_A_DATE = timedelta(hours=24)
+
+
+def clock_text(clock: SlaClock, now: datetime) -> str:
+    """What a running or overdue clock has left, for the conversation's card
+    and its inbox row: "20 min left", "due 9 Dec, 14:00", "overdue 1 h 5 min",
+    "overdue since 12 Oct"; "" for a clock that is not counting down."""
+    left = time_left(clock, now)
+    if left is None or clock.due_at is None:
+        return ""
+    due = timezone.localtime(clock.due_at)
+    if left >= timedelta(0):
+        if left >= AS_A_DATE:
+            return _("due %(when)s") % {"when": date_format(due, "j M, H:i")}
+        return _("%(time)s left") % {"time": duration_text(left.total_seconds())}
+    if -left >= AS_A_DATE:
+        return _("overdue since %(when)s") % {"when": date_format(due, "j M")}
+    return _("overdue %(time)s") % {"time": duration_text(-left.total_seconds())}

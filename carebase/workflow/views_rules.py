@@ -21,7 +21,7 @@ from carebase.core.errors import show_errors
 from carebase.tickets.models import Priority, RequestType
 from carebase.workflow.conditions import Conditions
 from carebase.workflow.forms_rules import PolicyForm, RuleForm, TryForm, minutes_text
-from carebase.workflow.models import Metric, Rule, RuleKind, SlaPolicy
+from carebase.workflow.models import Metric, Moment, Rule, RuleKind, SlaPolicy
 from carebase.workflow.policies import (
     do_delete_policy,
     do_reorder_policies,
@@ -166,7 +166,10 @@ def _policy_rows(policies: list[SlaPolicy]) -> list[dict[str, Any]]:
                     )
                     for metric in Metric
                 ],
-                "escalations": list(policy.escalations.all()),
+                # At the warning, then at the breach: the order they happen in.
+                "escalations": sorted(
+                    policy.escalations.all(), key=lambda e: (e.moment != Moment.WARNING, e.pk)
+                ),
                 "warning": minutes_text(policy.warning_minutes),
                 "first": index == 0,
                 "last": index == len(policies) - 1,

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from carebase.tickets.actions import do_change_priority
+from carebase.tickets.actions import do_add_reply, do_change_priority
 from carebase.tickets.models import Ticket
+from carebase.workflow.models import SlaClock
 from carebase.workflow.policies import PolicyData, do_save_policy
-from carebase.workflow.sla import duration_text
+from carebase.workflow.sla import clock_text, duration_text
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,28 @@ def test_a_priority_changed_by_hand_moves_a_conversation_without_clocks(
         )
 
 
+def test_what_waits_for_the_customer_sinks_until_they_answer(policy, api_as, agent, client):
+    api = api_as(agent)
+    client.force_login(agent)
+    with time_machine.travel(at(2026, 12, 7, 8, 0), tick=False):
+        asked = _open(api, "Asked for a log", "high")
+        _open(api, "Normal, due at noon", "normal")
+    with time_machine.travel(at(2026, 12, 7, 8, 30), tick=False):
+        assert api.patch(f"/tickets/{asked}", {"status": "pending"}).status_code == 200
+        assert _subjects_in_order(client.get("/tickets/", {"queue": "all"}).content.decode()) == [
+            "Normal, due at noon",
+            "Asked for a log",
+        ]
+    with time_machine.travel(at(2026, 12, 7, 9, 0), tick=False):
+        ticket = Ticket.objects.get(pk=asked)
+        do_add_reply(ticket, body="Here it is.", author_contact=ticket.requester)
+        page = client.get("/tickets/", {"queue": "all"}).content.decode()
+    # Open again, its first response clock runs on (30 min of 60 used): amber,
+    # at the policy's 30 minutes' warning.
+    assert _subjects_in_order(page) == ["Asked for a log", "Normal, due at noon"]
+    assert re.search(r'class="sla-note sla-amber"[^>]*>30 min left<', page)
+
+
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
@@ -129,9 +152,24 @@ def test_a_priority_changed_by_hand_moves_a_conversation_without_clocks(
         (45 * 60, "45 min"),
         (3 * 3600, "3 h"),
         (3 * 3600 + 20 * 60 + 59, "3 h 20 min"),
-        (2 * 86400, "2 d"),
-        (2 * 86400 + 4 * 3600 + 30 * 60, "2 d 4 h"),
+        (30 * 3600 + 5 * 60, "30 h 5 min"),  # never days: whose days?
     ],
 )
 def test_time_left_is_read_at_a_glance(seconds, text):
     assert duration_text(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("due", "text"),
+    [
+        (at(2026, 12, 7, 10, 20), "20 min left"),
+        (at(2026, 12, 8, 9, 59), "23 h 59 min left"),
+        (at(2026, 12, 9, 14, 0), "due 9 Dec, 14:00"),
+        (at(2026, 12, 7, 8, 55), "overdue 1 h 5 min"),
+        (at(2026, 12, 3, 16, 0), "overdue since 3 Dec"),
+    ],
+)
+def test_a_day_or_more_away_is_said_by_its_date(due, text, settings):
+    settings.TIME_ZONE = "Europe/Warsaw"
+    clock = SlaClock(state="running", due_at=due, business_hours=False, metric="first_response")
+    assert clock_text(clock, at(2026, 12, 7, 10, 0)) == text
