@@ -170,7 +170,9 @@ class Schedule:
         day = self._day(at)
         for _attempt in range(MAX_DAYS):
             for opens, closes in self.periods_on(day):
-                if closes <= at:
+                # A moment at closing time still belongs to its period: work
+                # that ended there, plus none, ends there too (additivity).
+                if closes < at:
                     continue
                 start = max(opens, at)
                 if start + left <= closes:

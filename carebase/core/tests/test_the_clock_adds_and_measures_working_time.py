@@ -155,3 +155,14 @@ def test_moments_given_in_warsaw_time_count_real_time_across_the_autumn_change()
     night = datetime(2027, 10, 31, 0, 30, tzinfo=WARSAW)  # summer time, 22:30 UTC before
     assert ALWAYS.add(night, timedelta(hours=5)) == datetime(2027, 10, 31, 3, 30, tzinfo=UTC)
     assert ALWAYS.between(night, datetime(2027, 10, 31, 5, 30, tzinfo=WARSAW)) == timedelta(hours=6)
+
+
+def test_nothing_more_to_do_at_closing_time_ends_at_closing_time():
+    # Found by hypothesis: 1 d 6 h of work from New Year's Day ends at 18:00
+    # on 7 January; adding nothing to that must not move it to the next morning.
+    schedule = OFFICE
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    end = schedule.add(start, timedelta(days=1, hours=6))
+    assert end == datetime(2026, 1, 7, 17, 0, tzinfo=UTC)
+    assert schedule.add(end, timedelta(0)) == end
+    assert schedule.add(end, timedelta(minutes=1)) == datetime(2026, 1, 8, 7, 1, tzinfo=UTC)
