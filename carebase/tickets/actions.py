@@ -217,7 +217,18 @@ def do_create_ticket(
     _check_assignee(ticket, assignee)
     with deferred.atomic():  # no savepoint of its own in a batch of mail
         ticket.save()
-        _event(ticket, EventKind.CREATED, actor, new=Status.NEW, at=at, channel=channel)
+        # What its sender chose, which the queue's rules leave as it is.
+        _event(
+            ticket,
+            EventKind.CREATED,
+            actor,
+            new=Status.NEW,
+            at=at,
+            channel=channel,
+            given=sorted(given),
+            # Where it came from ({"mailbox": ...}), for rules run again later.
+            source=dict(arrival.source),
+        )
         for applied in arrival.applied:
             _event(ticket, EventKind.RULE_APPLIED, None, new=applied["rule"], at=at, **applied)
         for work in arrival.after_save:

@@ -102,7 +102,11 @@ class TicketOut(Schema):
         return [tag.name for tag in obj.tags.all()]
 
     @staticmethod
-    def resolve_sla(obj: Ticket) -> list[dict[str, Any]]:
+    def resolve_sla(obj: Ticket, context: Any = None) -> list[dict[str, Any]]:
+        # The desk's own targets and misses: staff see them, customers don't.
+        request = (context or {}).get("request")
+        if request is None or not has_perm(request.user, Perm.VIEW_TICKETS):
+            return []
         return sla_of(obj)
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -284,7 +285,12 @@ def _policy_data(payload: PolicyIn) -> PolicyData:
         key = (str(target.metric), str(target.priority))
         if key in targets:
             raise ValidationError(
-                {"targets": [f"{target.metric} for {target.priority} is given twice."]}
+                {
+                    "targets": [
+                        _("%(metric)s for %(priority)s is given twice.")
+                        % {"metric": target.metric, "priority": target.priority}
+                    ]
+                }
             )
         targets[key] = target.minutes
     return PolicyData(

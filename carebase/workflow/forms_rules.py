@@ -301,7 +301,10 @@ class PolicyForm(ConditionFields):
     warning = DurationField(
         label=gettext_lazy("Warn before the deadline"),
         initial=30,
-        help_text=gettext_lazy("The clock turns amber, and the warning's escalations run."),
+        help_text=gettext_lazy(
+            "The clock turns amber, and the warning's escalations run; at most half "
+            "of a target, so that a short target does not warn as it starts."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -13,13 +13,18 @@ from carebase.core.access import Perm, has_perm
 from carebase.core.navigation import Panel
 from carebase.tickets.models import EventKind, Ticket
 from carebase.workflow.models import ClockState, SlaClock
+from carebase.workflow.rules import priority_chosen
 from carebase.workflow.sla import clock_text, colour, shown_state
 
 
 def clock_rows(ticket: Ticket, now: Any = None) -> list[dict[str, Any]]:
     now = now or timezone.now()
     rows = []
-    clocks = SlaClock.objects.filter(ticket=ticket).exclude(state=ClockState.CANCELLED)
+    clocks = (
+        SlaClock.objects.filter(ticket=ticket)
+        .exclude(state=ClockState.CANCELLED)
+        .select_related("calendar")
+    )
     for clock in clocks.order_by("started_at", "id"):
         rows.append(
             {
@@ -82,6 +87,7 @@ def sla_panel(ticket: Ticket, user: Any) -> Panel | None:
     if not has_perm(user, Perm.VIEW_TICKETS):
         return None
     setter = None
+    given = False
     if not ticket.priority_reason:
         setter = (
             ticket.events.filter(kind=EventKind.PRIORITY_CHANGED)
@@ -89,9 +95,16 @@ def sla_panel(ticket: Ticket, user: Any) -> Panel | None:
             .order_by("-created_at", "-id")
             .first()
         )
+        if setter is None:
+            given = priority_chosen(ticket)
     return Panel(
         "workflow/_ticket_sla.html",
-        {"ticket": ticket, "clocks": clock_rows(ticket), "priority_set_by": setter},
+        {
+            "ticket": ticket,
+            "clocks": clock_rows(ticket),
+            "priority_set_by": setter,
+            "priority_given": given,
+        },
         order=10,
     )
 

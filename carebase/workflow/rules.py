@@ -312,13 +312,26 @@ def apply_on_arrival(sender: Any, *, arrival: Arrival, **extra: Any) -> None:
             arrival.applied.append({"rule": rule.name, "rule_id": rule.pk, "set": applied})
 
 
+def priority_chosen(ticket: Ticket) -> bool:
+    """Whether the priority is a person's or a program's choice, which the
+    rules leave as it is: given when the conversation was opened (an API
+    client, an agent filing a call, a missed call's callback), or last set
+    by a person or an escalation, not by a rule (a rule leaves its name)."""
+    last = (
+        ticket.events.filter(kind=EventKind.PRIORITY_CHANGED).order_by("-created_at", "-id").first()
+    )
+    if last is not None:
+        return last.actor_id is not None or not ticket.priority_reason
+    created = ticket.events.filter(kind=EventKind.CREATED).values_list("data", flat=True).first()
+    return "priority" in ((created or {}).get("given") or [])
+
+
 def reprioritise(sender: Any, *, ticket: Ticket, change: str, **extra: Any) -> None:
     """tickets.signals.ticket_changed: a new type may mean a new priority,
     unless a person chose the priority."""
     if change != "type":
         return
-    chosen = ticket.events.filter(kind=EventKind.PRIORITY_CHANGED, actor__isnull=False).exists()
-    if chosen:
+    if priority_chosen(ticket):
         return
     rules = Rule.objects.filter(active=True, kind=RuleKind.PRIORITY).exclude(set_priority="")
     tags = ticket.tags.values_list("name", flat=True)

@@ -26,7 +26,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from carebase.core.hours import Schedule, conversation_calendar, default_schedule, schedule_of
+from carebase.core.hours import (
+    MAX_DAYS,
+    Schedule,
+    conversation_calendar,
+    default_schedule,
+    schedule_of,
+)
 from carebase.core.models import Calendar
 from carebase.tickets.actions import record_ticket_event
 from carebase.tickets.models import ACTIVE_STATUSES, EventKind, Status, Ticket, urgency_at
@@ -72,7 +78,13 @@ def _schedule(clock: SlaClock) -> Schedule | None:
 def _later(schedule: Schedule | None, at: datetime, seconds: float) -> datetime:
     if schedule is None:
         return at + timedelta(seconds=seconds)
-    return schedule.add(at, timedelta(seconds=seconds))
+    try:
+        return schedule.add(at, timedelta(seconds=seconds))
+    except ValueError:
+        # More working time than the calendar opens in the clock's horizon
+        # (a year's target on an hour a week): due beyond it, rather than a
+        # conversation that cannot arrive.
+        return at + timedelta(days=MAX_DAYS)
 
 
 def _used(schedule: Schedule | None, start: datetime, end: datetime) -> float:
@@ -112,13 +124,20 @@ def new_clock(
         business_hours=policy.business_hours,
         calendar=calendar,
         pauses_on_hold=policy.pause_on_hold,
-        warning_minutes=min(policy.warning_minutes, target.minutes),
+        warning_minutes=warning_for(policy.warning_minutes, target.minutes),
         state=ClockState.PAUSED if paused else ClockState.RUNNING,
         started_at=at,
     )
     if not paused:
         _set_deadlines(clock, at)
     return clock
+
+
+def warning_for(warning_minutes: int, target_minutes: int) -> int:
+    """The policy's warning, but at most half the target: one warning serves
+    targets of 15 minutes and of two days, and a clock amber from its start
+    (its "at the warning" escalation firing on arrival) warns of nothing."""
+    return min(warning_minutes, target_minutes // 2)
 
 
 def clock_calendar(ticket: Ticket, policy: SlaPolicy) -> Calendar | None:
@@ -169,9 +188,15 @@ def start_on_arrival(sender: Any, *, arrival: Arrival, **extra: Any) -> None:
 
 
 def refresh_urgency(ticket: Ticket) -> None:
-    nearest = SlaClock.objects.filter(ticket=ticket, state=ClockState.RUNNING).aggregate(
-        Min("due_at")
-    )["due_at__min"]
+    """The conversation's urgency from its nearest deadline: of a running
+    clock, or of one breached and still unmet (assigning an overdue request
+    must not send it down the queue), unless it waits for the customer."""
+    counting = [ClockState.RUNNING]
+    if ticket.status not in (Status.PENDING, Status.SOLVED, Status.CLOSED):
+        counting.append(ClockState.BREACHED)
+    nearest = SlaClock.objects.filter(
+        ticket=ticket, state__in=counting, stopped_at__isnull=True
+    ).aggregate(Min("due_at"))["due_at__min"]
     ticket.urgency_at = urgency_at(ticket.priority, nearest, ticket.created_at, ticket.status)
     Ticket.objects.filter(pk=ticket.pk).update(urgency_at=ticket.urgency_at)
 
@@ -192,6 +217,11 @@ def _event(clock: SlaClock, kind: EventKind, at: datetime, **data: Any) -> None:
 
 def _pause(clock: SlaClock, at: datetime) -> None:
     if clock.state != ClockState.RUNNING or clock.resumed_at is None:
+        return
+    if clock.due_at is not None and clock.due_at <= at:
+        # Past its deadline before the sweep came by (a worker down): the
+        # target was missed, and waiting for the customer now changes nothing.
+        _breach(clock, at)
         return
     clock.consumed_seconds = min(
         clock.target_minutes * 60,
@@ -216,12 +246,17 @@ def _stop(clock: SlaClock, at: datetime) -> None:
     if clock.state == ClockState.BREACHED:
         return  # recorded when it was breached
     if clock.state == ClockState.RUNNING and clock.due_at is not None and clock.due_at < at:
-        # Late, and the sweep had not seen it yet.
-        clock.state, clock.breached_at = ClockState.BREACHED, clock.due_at
-        _event(clock, EventKind.SLA_BREACHED, at, due_at=clock.due_at.isoformat())
+        _breach(clock, at)  # late, and the sweep had not seen it yet
         return
     clock.state = ClockState.ACHIEVED
     _event(clock, EventKind.SLA_ACHIEVED, at)
+
+
+def _breach(clock: SlaClock, at: datetime) -> None:
+    """Record a missed deadline the sweep has not: breached at the deadline."""
+    assert clock.due_at is not None
+    clock.state, clock.breached_at = ClockState.BREACHED, clock.due_at
+    _event(clock, EventKind.SLA_BREACHED, at, due_at=clock.due_at.isoformat())
 
 
 def _cancel(clock: SlaClock, at: datetime) -> None:
@@ -233,6 +268,11 @@ def _cancel(clock: SlaClock, at: datetime) -> None:
 
 
 FIELDS = [
+    "policy",
+    "policy_name",
+    "business_hours",
+    "calendar",
+    "pauses_on_hold",
     "state",
     "resumed_at",
     "consumed_seconds",
@@ -244,6 +284,10 @@ FIELDS = [
     "priority",
     "warning_minutes",
 ]
+
+
+# What a change may touch, compared by value (ids, not related rows).
+SNAPSHOT = [{"policy": "policy_id", "calendar": "calendar_id"}.get(name, name) for name in FIELDS]
 
 
 def _pauses(clock: SlaClock, status: str) -> bool:
@@ -261,7 +305,7 @@ def follow_changes(
     **extra: Any,
 ) -> None:
     """tickets.signals.ticket_changed: move the conversation's clocks."""
-    if change not in ("agent_replied", "status", "priority"):
+    if change not in ("agent_replied", "status", "priority", "type"):
         return
     clocks = list(
         SlaClock.objects.filter(ticket=ticket, stopped_at__isnull=True).select_related(
@@ -278,6 +322,11 @@ def follow_changes(
                 _stop(clock, at)
         if ticket.status in ACTIVE_STATUSES:
             new_clocks += _next_update(ticket, clocks, at)
+    elif change == "status" and new == Status.CLOSED and ticket.merged_into_id:
+        # Merged away: the conversation goes on in another one, which keeps
+        # its own clocks; these measured nothing that ended here.
+        for clock in clocks:
+            _cancel(clock, at)
     elif change == "status":
         for clock in clocks:
             if new in (Status.SOLVED, Status.CLOSED):
@@ -292,10 +341,24 @@ def follow_changes(
         if old == Status.SOLVED and new in ACTIVE_STATUSES:
             # The customer is back: they wait for an answer again.
             new_clocks += _next_update(ticket, clocks, at)
-    elif change == "priority":
-        for clock in clocks:
-            if clock.state in LIVE:  # a breached clock keeps what it missed
-                _retarget(clock, new, at)
+    elif change in ("priority", "type"):
+        # A new type or priority may put the conversation under another
+        # policy (first match wins, as on arrival); under the same one, a new
+        # priority takes that policy's targets for it.
+        policy, switched = _rematch(ticket, clocks)
+        if switched:
+            for clock in clocks:
+                if clock.state in LIVE:
+                    _switch(clock, policy, ticket, at)
+            if policy is not None:
+                new_clocks += _missing_clocks(ticket, policy, clocks, at)
+        elif change == "priority":
+            for clock in clocks:
+                if clock.state in LIVE:  # a breached clock keeps what it missed
+                    _retarget(clock, new, at)
+            if policy is not None:
+                # A target the old priority lacked (no first response for low).
+                new_clocks += _missing_clocks(ticket, policy, clocks, at)
     changed = [clock for clock in clocks if _snapshot(clock) != before[clock.pk]]
     if changed:
         SlaClock.objects.bulk_update(changed, FIELDS)
@@ -308,7 +371,76 @@ def follow_changes(
 
 
 def _snapshot(clock: SlaClock) -> tuple[Any, ...]:
-    return tuple(getattr(clock, name) for name in FIELDS)
+    return tuple(getattr(clock, name) for name in SNAPSHOT)
+
+
+def _rematch(ticket: Ticket, clocks: list[SlaClock]) -> tuple[SlaPolicy | None, bool]:
+    """The policy the conversation meets now, and whether it is another than
+    the one its clocks run by (a conversation without any clock switches
+    only when a policy now takes it)."""
+    current = _policy_of(ticket, clocks)
+    created = (
+        ticket.events.filter(kind=EventKind.CREATED).values_list("data", flat=True).first() or {}
+    )
+    tags = list(ticket.tags.values_list("name", flat=True))
+    facts = facts_of(ticket, "", created.get("source") or {}, tags, ticket.created_at)
+    policy = matching_policy(active_policies(), facts)
+    if current is None and not clocks:
+        had_clocks = SlaClock.objects.filter(ticket=ticket).exists()
+        return policy, policy is not None and not had_clocks
+    return policy, (policy.pk if policy else None) != (current.pk if current else None)
+
+
+def _switch(clock: SlaClock, policy: SlaPolicy | None, ticket: Ticket, at: datetime) -> None:
+    """Run a live clock by another policy from now on: the working time it
+    used stays used, the new policy's target for the metric and priority
+    applies (no such target, or no policy: the clock is cancelled)."""
+    target = target_of(policy, clock.metric, ticket.priority) if policy is not None else None
+    if policy is None or target is None:
+        _cancel(clock, at)
+        return
+    running = clock.state == ClockState.RUNNING
+    if running:
+        _pause(clock, at)
+        if clock.state == ClockState.BREACHED:
+            return  # it had missed its deadline already: that stays
+    clock.policy, clock.policy_name = policy, policy.name
+    clock.priority, clock.target_minutes = ticket.priority, target.minutes
+    clock.business_hours, clock.pauses_on_hold = policy.business_hours, policy.pause_on_hold
+    clock.calendar = clock_calendar(ticket, policy)
+    clock.warning_minutes = warning_for(policy.warning_minutes, target.minutes)
+    if running:
+        _resume(clock, at)
+
+
+def _missing_clocks(
+    ticket: Ticket, policy: SlaPolicy, clocks: list[SlaClock], at: datetime
+) -> list[SlaClock]:
+    """The clocks a conversation now under a policy lacks: first response
+    (while none was given) and resolution (while open), counted from its
+    arrival, as if the policy had taken it then (its pauses so far are not
+    known apart: the time since arrival counts)."""
+    have = {clock.metric for clock in clocks} | set(
+        SlaClock.objects.filter(ticket=ticket).values_list("metric", flat=True)
+    )
+    wanted = []
+    if ticket.first_response_at is None:
+        wanted.append(Metric.FIRST_RESPONSE)
+    if ticket.status in ACTIVE_STATUSES:
+        wanted.append(Metric.RESOLUTION)
+    made = []
+    calendar = clock_calendar(ticket, policy)
+    for metric in wanted:
+        target = target_of(policy, metric, ticket.priority)
+        if metric in have or target is None:
+            continue
+        clock = new_clock(ticket, policy, target, ticket.created_at, calendar=calendar)
+        # Already past its deadline, it stays running: the sweep records the
+        # breach and escalates, as for any other.
+        if _pauses(clock, ticket.status) and clock.due_at is not None and clock.due_at > at:
+            _pause(clock, at)
+        made.append(clock)
+    return made
 
 
 def _policy_of(ticket: Ticket, clocks: list[SlaClock]) -> SlaPolicy | None:
@@ -353,7 +485,8 @@ def _retarget(clock: SlaClock, priority: str, at: datetime) -> None:
     if running:
         _pause(clock, at)
     clock.priority, clock.target_minutes = priority, target.minutes
-    clock.warning_minutes = min(clock.warning_minutes, target.minutes)
+    if policy is not None:
+        clock.warning_minutes = warning_for(policy.warning_minutes, target.minutes)
     if running:
         _resume(clock, at)
 

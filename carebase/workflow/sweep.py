@@ -14,18 +14,23 @@ and tells no one (the demo's history)."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from carebase.accounts.models import User
 from carebase.core import deferred
+from carebase.core.errors import Conflict
 from carebase.core.realtime import send_to_user
 from carebase.core.roles import Role
 from carebase.tickets.actions import do_assign, do_change_priority, record_ticket_event
@@ -42,6 +47,9 @@ from carebase.workflow.models import (
 from carebase.workflow.notices import NOTICE_EVENT
 
 BATCH = 500
+# Escalations that change the conversation, not just tell someone.
+ONCE_A_CONVERSATION = (EscalationAction.RAISE_PRIORITY, EscalationAction.REASSIGN)
+logger = logging.getLogger(__name__)
 RAISE = {
     Priority.LOW: Priority.NORMAL,
     Priority.NORMAL: Priority.HIGH,
@@ -110,14 +118,20 @@ def _sweep_batch(
             claimed = SlaClock.objects.filter(pk__in=ids, warned_at__isnull=True)
             claimed.update(warned_at=now)
         else:
+            # Breached at its deadline, whenever the sweep came by (as _stop does).
             SlaClock.objects.filter(pk__in=ids, state=ClockState.RUNNING).update(
-                state=ClockState.BREACHED, breached_at=now
+                state=ClockState.BREACHED, breached_at=F("due_at")
             )
         clocks = list(
             SlaClock.objects.filter(pk__in=ids).select_related(
                 "ticket", "ticket__team", "ticket__assignee"
             )
         )
+        # One instance per conversation: an escalation that changes it (a new
+        # priority) is seen by the next clock of the same conversation.
+        tickets: dict[int, Ticket] = {}
+        for clock in clocks:
+            clock.ticket = tickets.setdefault(clock.ticket_id, clock.ticket)
         kind = EventKind.SLA_WARNING if moment == Moment.WARNING else EventKind.SLA_BREACHED
         TicketEvent.objects.bulk_create(
             TicketEvent(
@@ -135,10 +149,18 @@ def _sweep_batch(
             for clock in clocks
         )
         notices: list[Notice] = []
+        # A conversation's priority is raised, or it is reassigned, once a
+        # moment however many of its clocks reach it together.
+        acted: set[tuple[int, str]] = set()
         for clock in clocks:
             for escalation in escalations.get((clock.policy_id or 0, moment), []):
                 if escalation.metric and escalation.metric != clock.metric:
                     continue
+                if escalation.action in ONCE_A_CONVERSATION:
+                    key = (clock.ticket_id, escalation.action)
+                    if key in acted:
+                        continue
+                    acted.add(key)
                 notices += _escalate(clock, escalation, moment, now, heads)
                 result.escalations += 1
         # One notice per person and moment, though a head may also be the lead.
@@ -176,17 +198,20 @@ def _escalate(
     elif action == EscalationAction.NOTIFY_HEAD:
         people = heads
     elif action == EscalationAction.RAISE_PRIORITY and ticket.priority in RAISE:
-        with muted():
-            do_change_priority(
-                ticket,
-                RAISE[Priority(ticket.priority)],
-                actor=None,
-                reason=_("SLA escalation: %(policy)s") % {"policy": clock.policy_name},
-            )
+        # No rule's name as the reason: the conversation's page says an
+        # escalation raised it, from the event.
+        def raise_priority() -> None:
+            with muted():
+                do_change_priority(ticket, RAISE[Priority(ticket.priority)], actor=None)
+
+        if not _attempt(clock, action, raise_priority):
+            return []
     elif action == EscalationAction.REASSIGN and team is not None and team.lead_id:
         lead = team.lead
-        if lead is not None and ticket.assignee_id != lead.pk and not ticket.is_closed:
-            do_assign(ticket, lead, actor=None)
+        if lead is None or ticket.assignee_id == lead.pk or ticket.is_closed:
+            return []
+        if not _attempt(clock, action, lambda: do_assign(ticket, lead, actor=None)):
+            return []
     else:
         return []
     record_ticket_event(
@@ -204,6 +229,26 @@ def _escalate(
         Notice(user_id=user, ticket_id=ticket.pk, clock=clock, moment=moment, created_at=now)
         for user in people
     ]
+
+
+def _attempt(clock: SlaClock, action: str, change: Callable[[], object]) -> bool:
+    """Make an escalation's change to the conversation in a savepoint: one
+    that cannot be made (a lead who may not work conversations, a closed
+    conversation) is logged and skipped, never allowed to undo the batch,
+    which would stop the sweep for every conversation, minute after minute."""
+    try:
+        with transaction.atomic():
+            change()
+    except (ValidationError, Conflict) as error:
+        logger.warning(
+            "SLA escalation %s skipped on #%s (clock %s): %s",
+            action,
+            clock.ticket_id,
+            clock.pk,
+            error,
+        )
+        return False
+    return True
 
 
 def _toast(notices: list[Notice]) -> None:
