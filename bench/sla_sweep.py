@@ -35,6 +35,12 @@ def main() -> int:
         "--database-url", default="postgres://postgres@127.0.0.1:5432/carebase_bench_sla"
     )
     parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument(
+        "--raise-priority",
+        action="store_true",
+        help="the policy also raises the priority at the breach: a change to each breached "
+        "conversation (its event, its clocks re-targeted), not only notices",
+    )
     arguments = parser.parse_args()
     from inbox import prepare_database, setup_django
 
@@ -77,11 +83,17 @@ def main() -> int:
     policy = do_save_policy(
         PolicyData(
             name="Bench standard",
-            targets={("first_response", "normal"): 240, ("resolution", "normal"): 2400},
+            targets={
+                ("first_response", "normal"): 240,
+                ("resolution", "normal"): 2400,
+                ("first_response", "high"): 120,
+                ("resolution", "high"): 1200,
+            },
             escalations=[
                 ("warning", "", "notify_assignee"),
                 ("breach", "", "notify_assignee"),
                 ("breach", "", "notify_head"),
+                *([("breach", "", "raise_priority")] if arguments.raise_priority else []),
             ],
         ),
         actor=None,

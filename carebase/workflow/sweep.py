@@ -45,6 +45,7 @@ from carebase.workflow.models import (
     SlaClock,
 )
 from carebase.workflow.notices import NOTICE_EVENT
+from carebase.workflow.sla import policies_held
 
 BATCH = 500
 # Escalations that change the conversation, not just tell someone.
@@ -77,11 +78,12 @@ def sweep(now: datetime | None = None, *, quiet: bool = False) -> SweepResult:
             "pk", flat=True
         )
     )
-    for moment in (Moment.WARNING, Moment.BREACH):
-        while True:
-            done = _sweep_batch(moment, now, escalations, heads, result, quiet=quiet)
-            if done < BATCH:
-                break
+    with policies_held():
+        for moment in (Moment.WARNING, Moment.BREACH):
+            while True:
+                done = _sweep_batch(moment, now, escalations, heads, result, quiet=quiet)
+                if done < BATCH:
+                    break
     result.seconds = (timezone.now() - started).total_seconds()
     return result
 
