@@ -14,7 +14,7 @@ import io
 import math
 import struct
 import wave
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from random import Random
 from typing import Any
 
@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from carebase.accounts.models import Team, User
-from carebase.core.hours import is_open
+from carebase.core.hours import default_schedule, is_open
 from carebase.crm.models import Contact
 from carebase.telephony.actions import do_file_call
 from carebase.telephony.models import (
@@ -40,10 +40,26 @@ from carebase.tickets.notify import muted
 
 DAYS = 90
 CALLS_A_DAY = 14  # besides the phone conversations' own calls
-# Days whose missed calls are in the queue now (older ones are history).
+# Working days whose missed calls are in the queue now (older ones are
+# history): counted in open days, so that a demo seeded on a Monday night
+# still has the callbacks of Friday and Thursday waiting.
 FILED_DAYS = 2
 RECORDED_CALLS = 12
 COMPANY_NUMBER = "+48221000000"
+
+
+def _working_days_back(now: datetime, days: int) -> date:
+    """The open day `days` open days before today's (or the last one's):
+    the first day whose missed calls the demo files."""
+    schedule = default_schedule()
+    day, found = now.date(), 0
+    for _attempt in range(60):
+        if schedule.periods_on(day):
+            found += 1
+            if found > days:
+                break
+        day -= timedelta(days=1)
+    return day
 
 
 def seed(context: Any) -> None:
@@ -92,6 +108,7 @@ class _Seeder:
     def run(self) -> None:
         self._conversation_calls()
         now = timezone.localtime()
+        filed_since = _working_days_back(now, FILED_DAYS)
         for days_ago in range(DAYS, -1, -1):
             day = (now - timedelta(days=days_ago)).date()
             for _ in range(CALLS_A_DAY if day.weekday() < 5 else 2):
@@ -101,7 +118,7 @@ class _Seeder:
                 if at >= now - timedelta(minutes=5):
                     continue
                 call = self._line_call(at)
-                if days_ago <= FILED_DAYS:
+                if day >= filed_since:
                     do_file_call(call)
 
     def _conversation_calls(self) -> None:
