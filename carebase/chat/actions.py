@@ -204,6 +204,39 @@ def do_receive_visitor_message(visitor: Visitor, *, client_id: str, text: str) -
             {"text": [_("A message holds at most %(count)s characters.") % {"count": MAX_TEXT}]}
         )
     try:
+        # The raw row and its filing in one transaction: one commit a chat
+        # line, not two, and no second read of the row just written. The raw
+        # row is still written first; should filing fail, the whole is
+        # rolled back and taken the long way below, which keeps the raw row
+        # and leaves the filing to the sweep. (Nothing is acknowledged before
+        # the commit: a widget that hears nothing sends the line again.)
+        with transaction.atomic():
+            inbound = InboundChatMessage.objects.create(
+                visitor=visitor, client_id=client_id, raw={"text": text}
+            )
+            inbound.visitor = visitor
+            message, opened = _file(inbound)
+            inbound.message = message
+            inbound.save(update_fields=["message"])
+    except IntegrityError:
+        existing = InboundChatMessage.objects.filter(visitor=visitor, client_id=client_id).first()
+        if existing is not None:  # the same line again: a resend after a reconnect
+            if existing.message_id is not None:
+                return Received(existing, existing.message, duplicate=True)
+            return Received(existing, file_inbound(existing.pk), duplicate=False)
+        return _received_the_long_way(visitor, client_id, text)
+    except Exception:
+        logger.exception("Filing a chat line of visitor %s failed; kept raw", visitor.pk)
+        return _received_the_long_way(visitor, client_id, text)
+    if opened is not None:
+        _route_opened(opened, message, inbound.client_id)
+    return Received(inbound, message, duplicate=False)
+
+
+def _received_the_long_way(visitor: Visitor, client_id: str, text: str) -> Received:
+    """Store the raw row on its own, then file it (a failure is recorded on
+    the row, for the sweep to file again)."""
+    try:
         with transaction.atomic():
             inbound = InboundChatMessage.objects.create(
                 visitor=visitor, client_id=client_id, raw={"text": text}
@@ -262,14 +295,18 @@ def file_inbound(inbound_id: int) -> Message | None:
         InboundChatMessage.objects.filter(pk=inbound_id).update(error=str(error)[:2000])
         return None
     if opened is not None:
-        # Routed in a transaction of its own, after the chat is filed: the
-        # agents' rows stay locked for the routing alone, not for the whole
-        # new conversation, or every new chat would wait for the one before.
-        try:
-            route_new_chat(opened.pk, message, client_id=inbound.client_id)
-        except Exception:
-            logger.exception("Routing chat %s failed; it waits in the queue", opened.pk)
+        _route_opened(opened, message, inbound.client_id)
     return message
+
+
+def _route_opened(opened: Chat, message: Message, client_id: str) -> None:
+    # Routed in a transaction of its own, after the chat is filed: the
+    # agents' rows stay locked for the routing alone, not for the whole
+    # new conversation, or every new chat would wait for the one before.
+    try:
+        route_new_chat(opened.pk, message, client_id=client_id)
+    except Exception:
+        logger.exception("Routing chat %s failed; it waits in the queue", opened.pk)
 
 
 def _file(inbound: InboundChatMessage) -> tuple[Message, Chat | None]:
