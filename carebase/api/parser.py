@@ -1,5 +1,6 @@
 """The API's reader of JSON bodies, query strings and forms: ninja's, but it
-refuses text holding the NUL character (U+0000).
+refuses a body that is not a JSON object, and text holding the NUL
+character (U+0000).
 
 JSON and URLs can carry NUL, but no text column of PostgreSQL can hold it:
 without this check a subject of "a\\u0000b" is a server error on PostgreSQL
@@ -41,13 +42,18 @@ def _nul_at(value: Any, path: list[str | int]) -> list[str | int] | None:
     return None
 
 
-def _refusal(location: list[str | int]) -> ValidationError:
-    return ValidationError([{"loc": location, "msg": MESSAGE, "type": "value_error"}])
+def _refusal(location: list[str | int], message: str = MESSAGE) -> ValidationError:
+    return ValidationError([{"loc": location, "msg": message, "type": "value_error"}])
 
 
 class CarebaseParser(Parser):
     def parse_body(self, request: HttpRequest) -> DictStrAny:
         data = json.loads(request.body)
+        if not isinstance(data, dict):
+            # Every body of this API is an object; ninja's schemas read
+            # attributes of whatever they are given, so the string "abc"
+            # would otherwise pass as a feature titled "abc".title().
+            raise _refusal(["body"], "Send a JSON object.")
         found = _nul_at(data, ["body"])
         if found is not None:
             # Ninja wraps whatever this raises in a 400 "Cannot parse request

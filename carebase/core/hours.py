@@ -253,15 +253,6 @@ def is_open(at: datetime) -> bool:
     return default_schedule().is_open(at)
 
 
-def add_business_minutes(at: datetime, minutes: int) -> datetime:
-    """The moment `minutes` of open time after `at` (from the next opening
-    when `at` is out of hours), on the default schedule."""
-    try:
-        return default_schedule().add(at, timedelta(minutes=minutes))
-    except ValueError as error:
-        raise ImproperlyConfigured(f"BUSINESS_HOURS: {error}.") from error
-
-
 def schedule_of(calendar: Any) -> Schedule:
     """A core.models.Calendar as a Schedule; read again whenever the calendar
     is saved (its days off too: saving them touches the calendar)."""

@@ -4,6 +4,7 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,9 +15,25 @@ from carebase.crm.actions import (
     ORGANIZATION_FIELDS,
     check_organization_name_free,
 )
-from carebase.crm.models import Contact, Language, Organization, Project
+from carebase.crm.models import Contact, Language, Organization, Project, name_key
 
 _SEPARATORS = re.compile(r"[\n,;]+")
+
+
+def organization_typed(value: str) -> Organization | None:
+    """The organization a person typed into a form: its id, or its name in
+    any case and with or without accents ("tel-net" finds "Tel-Net"). None
+    when nothing was typed; a ValidationError naming what was typed when
+    no organization is it."""
+    value = value.strip()
+    if not value:
+        return None
+    found = Organization.objects.filter(
+        Q(pk=int(value)) if value.isdigit() and len(value) <= 18 else Q(name_key=name_key(value))
+    ).first()
+    if found is None:
+        raise forms.ValidationError(_("No organization is called “%(name)s”.") % {"name": value})
+    return found
 
 
 def split_values(text: str | None) -> list[str]:

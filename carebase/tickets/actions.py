@@ -479,6 +479,14 @@ def _set_status(ticket: Ticket, status: str, actor: Any, at: datetime) -> None:
     _changed(ticket, "status", actor, at, old=old, new=status)
 
 
+def arrival_of(ticket: Ticket) -> dict[str, Any]:
+    """What do_create_ticket recorded of the conversation's arrival on its
+    "created" event: {"channel", "given": the fields its sender chose,
+    "source": where it came from ({"mailbox": ...})}; {} when none was."""
+    data = ticket.events.filter(kind=EventKind.CREATED).values_list("data", flat=True).first()
+    return data or {}
+
+
 def _park(ticket: Ticket) -> None:
     """The urgency a new status gives with no SLA deadline: parked after the
     work that waits for us, or back among it. The SLA clocks, told of the
@@ -556,8 +564,7 @@ def do_change_priority(ticket: Ticket, priority: str, *, actor: Any, reason: str
         return
     # The urgency moves by the priorities' difference in lead; the SLA
     # clocks, re-targeted by the change, set it anew from their deadlines.
-    urgency = ticket.urgency_at or urgency_at(old, None, ticket.created_at, ticket.status)
-    urgency += PRIORITY_LEAD[Priority(old)] - PRIORITY_LEAD[Priority(priority)]
+    urgency = ticket.urgency_at + PRIORITY_LEAD[Priority(old)] - PRIORITY_LEAD[Priority(priority)]
     with transaction.atomic():
         _change_field(
             ticket,

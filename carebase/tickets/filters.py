@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from carebase.accounts.models import Team
 from carebase.core.search import Match
-from carebase.crm.models import Organization, name_key
+from carebase.crm.forms import organization_typed
+from carebase.crm.models import Organization
 from carebase.tickets.models import (
     PRIORITY_RANK,
     Channel,
@@ -133,19 +134,7 @@ class TicketFilterForm(forms.Form):
     )
 
     def clean_organization(self) -> Organization | None:
-        value = self.cleaned_data["organization"].strip()
-        if not value:
-            return None
-        found = Organization.objects.filter(
-            Q(pk=int(value))
-            if value.isdigit() and len(value) <= 18
-            else Q(name_key=name_key(value))
-        ).first()
-        if found is None:
-            raise forms.ValidationError(
-                _("No organization is called “%(name)s”.") % {"name": value}
-            )
-        return found
+        return organization_typed(self.cleaned_data["organization"])
 
     def clean_tag(self) -> str:
         return self.cleaned_data["tag"].strip().lower()

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import model_validator
 
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.api.pagination import ERRORS, Id, PageParams, paginate
@@ -109,27 +107,13 @@ class FeatureDetailOut(FeatureOut):
         return feature.requests_shown  # type: ignore[attr-defined]
 
 
-class _Object(Schema):
-    """A body that must be a JSON object. Ninja's schemas read attributes of
-    whatever they are given: the string "abc" would pass as a feature whose
-    title is "abc".title()."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def an_object(cls, value: Any) -> Any:
-        # Ninja has wrapped the input in a DjangoGetter by now: look inside.
-        if not isinstance(getattr(value, "_obj", value), dict):
-            raise ValueError("Send a JSON object.")
-        return value
-
-
-class FeatureIn(_Object):
+class FeatureIn(Schema):
     title: str = Field(max_length=MAX_TITLE)
     description: str = Field("", max_length=MAX_DESCRIPTION)
     ticket: Id | None = Field(None, description="A conversation to link at once.")
 
 
-class FeaturePatch(_Object):
+class FeaturePatch(Schema):
     title: str | None = Field(None, max_length=MAX_TITLE)
     description: str | None = Field(None, max_length=MAX_DESCRIPTION)
     status: FeatureStatus | None = Field(None, description="Heads only.")
@@ -141,7 +125,7 @@ class FeatureFilters(Schema):
     q: str | None = Field(None, max_length=200, description="Words of the title or description.")
 
 
-class LinkIn(_Object):
+class LinkIn(Schema):
     ticket: Id
 
 

@@ -75,15 +75,6 @@ class ReadIn(Schema):
     )
     all: StrictBool | None = Field(None, description="true: every unread notice of the caller.")
 
-    @model_validator(mode="before")
-    @classmethod
-    def an_object(cls, value: Any) -> Any:
-        # Ninja wraps the input in a DjangoGetter: a JSON string or list would
-        # otherwise be read attribute by attribute.
-        if not isinstance(getattr(value, "_obj", value), dict):
-            raise ValueError("Send a JSON object.")
-        return value
-
     @model_validator(mode="after")
     def ids_or_all(self) -> ReadIn:
         if (self.ids is None) == (self.all is not True):

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from carebase.accounts.models import Team
 from carebase.core.models import Calendar
-from carebase.crm.models import Organization, Plan, Tier, name_key
+from carebase.crm.forms import organization_typed
+from carebase.crm.models import Organization, Plan, Tier
 from carebase.tickets.models import Channel, Priority, RequestType
 from carebase.workflow.models import EscalationAction, Metric, Moment, Rule, RuleKind, SlaPolicy
 from carebase.workflow.policies import POLICY_CONDITIONS, PolicyData, policy_data
@@ -451,10 +452,4 @@ class TryForm(forms.Form):
     )
 
     def clean_organization(self) -> Organization | None:
-        text = self.cleaned_data["organization"].strip()
-        if not text:
-            return None
-        found = Organization.objects.filter(name_key=name_key(text)).first()
-        if found is None:
-            raise forms.ValidationError(_("No organization is called “%(name)s”.") % {"name": text})
-        return found
+        return organization_typed(self.cleaned_data["organization"])

@@ -13,7 +13,7 @@ from carebase.core.access import Perm, has_perm
 from carebase.core.navigation import Panel
 from carebase.tickets.models import EventKind, Ticket
 from carebase.workflow.models import ClockState, SlaClock
-from carebase.workflow.rules import priority_chosen
+from carebase.workflow.rules import priority_given
 from carebase.workflow.sla import clock_text, colour, shown_state
 
 
@@ -95,8 +95,8 @@ def sla_panel(ticket: Ticket, user: Any) -> Panel | None:
             .order_by("-created_at", "-id")
             .first()
         )
-        if setter is None:
-            given = priority_chosen(ticket)
+        if setter is None:  # never changed: chosen only if given on arrival
+            given = priority_given(ticket)
     return Panel(
         "workflow/_ticket_sla.html",
         {

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from carebase.accounts.models import Team
 from carebase.core.events import event_kinds, record_event
+from carebase.tickets.actions import arrival_of
 from carebase.tickets.models import EventKind, Priority, RequestType, Ticket
 from carebase.tickets.signals import Arrival
 from carebase.workflow.conditions import Conditions, Facts, facts_of, read_conditions
@@ -322,8 +323,12 @@ def priority_chosen(ticket: Ticket) -> bool:
     )
     if last is not None:
         return last.actor_id is not None or not ticket.priority_reason
-    created = ticket.events.filter(kind=EventKind.CREATED).values_list("data", flat=True).first()
-    return "priority" in ((created or {}).get("given") or [])
+    return priority_given(ticket)
+
+
+def priority_given(ticket: Ticket) -> bool:
+    """Whether the conversation's sender chose its priority when opening it."""
+    return "priority" in (arrival_of(ticket).get("given") or [])
 
 
 def reprioritise(sender: Any, *, ticket: Ticket, change: str, **extra: Any) -> None:

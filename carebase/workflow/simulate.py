@@ -17,7 +17,7 @@ from carebase.crm.models import Organization
 from carebase.tickets.models import Priority, RequestType, Ticket
 from carebase.tickets.signals import Arrival
 from carebase.workflow.conditions import facts_of
-from carebase.workflow.models import SlaPolicy
+from carebase.workflow.models import Metric, SlaPolicy
 from carebase.workflow.rules import apply_on_arrival
 from carebase.workflow.sla import active_policies, matching_policy
 
@@ -75,9 +75,9 @@ def try_rules(
         tags=arrival.tags,
         applied=arrival.applied,
         policy=policy,
-        targets=sorted(targets, key=lambda item: ORDER.index(item[0])),
+        targets=sorted(targets, key=lambda item: ORDER.index(item[0])),  # as Metric lists them
         in_business_hours=facts.in_business_hours(),
     )
 
 
-ORDER = ["first_response", "next_update", "resolution"]
+ORDER = list(Metric.values)

@@ -36,7 +36,7 @@ from carebase.core.hours import (
     schedule_of,
 )
 from carebase.core.models import Calendar
-from carebase.tickets.actions import record_ticket_event
+from carebase.tickets.actions import arrival_of, record_ticket_event
 from carebase.tickets.models import ACTIVE_STATUSES, EventKind, Status, Ticket, urgency_at
 from carebase.tickets.signals import Arrival
 from carebase.workflow.conditions import Conditions, Facts, facts_of
@@ -367,9 +367,10 @@ def follow_changes(
         # priority takes that policy's targets for it.
         policy, switched = _rematch(ticket, clocks)
         if switched:
+            calendar = clock_calendar(ticket, policy) if policy is not None else None
             for clock in clocks:
                 if clock.state in LIVE:
-                    _switch(clock, policy, ticket, at)
+                    _switch(clock, policy, ticket, at, calendar)
             if policy is not None:
                 new_clocks += _missing_clocks(ticket, policy, clocks, at)
         elif change == "priority":
@@ -408,11 +409,9 @@ def _rematch(ticket: Ticket, clocks: list[SlaClock]) -> tuple[SlaPolicy | None, 
     the one its clocks run by (a conversation without any clock switches
     only when a policy now takes it)."""
     current = _policy_of(ticket, clocks)
-    created = (
-        ticket.events.filter(kind=EventKind.CREATED).values_list("data", flat=True).first() or {}
-    )
     tags = list(ticket.tags.values_list("name", flat=True))
-    facts = facts_of(ticket, "", created.get("source") or {}, tags, ticket.created_at)
+    source = arrival_of(ticket).get("source") or {}
+    facts = facts_of(ticket, "", source, tags, ticket.created_at)
     policy = matching_policy(active_policies(), facts)
     if current is None and not clocks:
         had_clocks = SlaClock.objects.filter(ticket=ticket).exists()
@@ -420,8 +419,15 @@ def _rematch(ticket: Ticket, clocks: list[SlaClock]) -> tuple[SlaPolicy | None, 
     return policy, (policy.pk if policy else None) != (current.pk if current else None)
 
 
-def _switch(clock: SlaClock, policy: SlaPolicy | None, ticket: Ticket, at: datetime) -> None:
-    """Run a live clock by another policy from now on: the working time it
+def _switch(
+    clock: SlaClock,
+    policy: SlaPolicy | None,
+    ticket: Ticket,
+    at: datetime,
+    calendar: Calendar | None,
+) -> None:
+    """Run a live clock by another policy from now on, on `calendar` (the
+    clock_calendar of the conversation and policy): the working time it
     used stays used, the new policy's target for the metric and priority
     applies (no such target, or no policy: the clock is cancelled)."""
     target = target_of(policy, clock.metric, ticket.priority) if policy is not None else None
@@ -436,7 +442,7 @@ def _switch(clock: SlaClock, policy: SlaPolicy | None, ticket: Ticket, at: datet
     clock.policy, clock.policy_name = policy, policy.name
     clock.priority, clock.target_minutes = ticket.priority, target.minutes
     clock.business_hours, clock.pauses_on_hold = policy.business_hours, policy.pause_on_hold
-    clock.calendar = clock_calendar(ticket, policy)
+    clock.calendar = calendar
     clock.warning_minutes = warning_for(policy.warning_minutes, target.minutes)
     if running:
         _resume(clock, at)

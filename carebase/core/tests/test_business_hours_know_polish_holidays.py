@@ -2,13 +2,13 @@
 default, closed on Polish public holidays, and working minutes that carry
 over the evening, the weekend and a holiday."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from carebase.core.hours import add_business_minutes, is_open, parse_week
+from carebase.core.hours import default_schedule, is_open, parse_week
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -34,6 +34,10 @@ def test_polish_public_holidays_are_closed_days():
 def test_a_moment_in_another_zone_is_read_in_warsaw_time():
     assert is_open(datetime(2026, 11, 30, 7, 30, tzinfo=ZoneInfo("UTC")))  # 8:30 in Warsaw
     assert not is_open(datetime(2026, 11, 30, 17, 30, tzinfo=ZoneInfo("UTC")))
+
+
+def add_business_minutes(start, minutes):
+    return default_schedule().add(start, timedelta(minutes=minutes))
 
 
 def test_working_minutes_carry_over_the_evening_weekend_and_holidays():
