@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "carebase.messengers",
     "carebase.chat",
     "carebase.workflow",
+    "carebase.kb",
     "carebase.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -237,6 +238,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Largest attachment accepted on a message (uploads, and later email and chat).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+# Knowledge base: an article's owner is reminded when it has not been
+# reviewed for this many days (an article may set its own period).
+KB_REVIEW_DAYS = env_int("KB_REVIEW_DAYS", 180, minimum=1)
+# The organisation the help center names as the author of its articles.
+HELP_CENTER_NAME = env_str("HELP_CENTER_NAME", "carebase")
+# The largest image that may be uploaded into an article.
+KB_IMAGE_MAX_BYTES = env_int("KB_IMAGE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from carebase.api.api import api
 from carebase.core.views import favicon, healthz
+from carebase.kb.help_views import robots_txt
 
 admin.site.site_header = "carebase"
 admin.site.site_title = "carebase"
@@ -10,6 +11,7 @@ admin.site.site_title = "carebase"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("carebase.accounts.urls")),
@@ -20,6 +22,8 @@ urlpatterns = [
     path("messengers/", include("carebase.messengers.urls")),
     path("chat/", include("carebase.chat.urls")),
     path("workflow/", include("carebase.workflow.urls")),
+    path("kb/", include("carebase.kb.urls")),
+    path("help/", include("carebase.kb.help_urls")),
     path("portal/", include("carebase.tickets.portal_urls")),
     path("", include("carebase.core.urls")),
 ]

@@ -38,6 +38,10 @@ class Perm(models.TextChoices):
         "workflow.configure",
         _("Set the business calendars and the queue's rules"),
     )
+    EDIT_KB = (
+        "kb.edit",
+        _("Write and publish knowledge base articles and see who read the regulations"),
+    )
 
 
 _EVERY_STAFF_ROLE = frozenset(STAFF_ROLES)
@@ -49,6 +53,7 @@ _HEAD_WORK = {
     Perm.REVIEW_CALLS,
     Perm.CONFIGURE_CHAT,
     Perm.CONFIGURE_WORKFLOW,
+    Perm.EDIT_KB,
 }
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -68,7 +73,8 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         }
     ),
     Role.CS_MANAGER: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL, *_AGENT_WORK}),
-    Role.MENTOR: frozenset({Perm.VIEW_CRM, *_AGENT_WORK}),
+    # Mentors teach from the knowledge base, and keep it up to date.
+    Role.MENTOR: frozenset({Perm.VIEW_CRM, Perm.EDIT_KB, *_AGENT_WORK}),
     # Trainees answer real clients under supervision from their first weeks.
     Role.TRAINEE: frozenset({Perm.VIEW_CRM, *_AGENT_WORK}),
     Role.SALES: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL}),

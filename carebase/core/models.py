@@ -115,6 +115,40 @@ class SearchDocument(models.Model):
         return f"{self.kind} {self.object_id}"
 
 
+class RankedDocument(models.Model):
+    """The search terms of one object in three fields that weigh differently
+    in the ranking: title, summary (and tags), body (see core/search.py).
+    The full-text index over them is created by migration, per engine."""
+
+    kind = models.CharField(max_length=32)
+    object_id = models.PositiveBigIntegerField()
+    title = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="ranked_document_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
+class SearchTerm(models.Model):
+    """Every term the ranked documents of a kind hold: the vocabulary that a
+    query word with a typo is corrected against."""
+
+    kind = models.CharField(max_length=32)
+    term = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "term"], name="search_term_word")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class Calendar(models.Model):
     """Business hours that a team, an SLA policy or the clients of an
     organization tier are served by: a week of opening periods in a time

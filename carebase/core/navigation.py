@@ -56,6 +56,11 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
             continue
         url = reverse(item.url_name)
         result.append({"url": url, "label": item.label, "active": path.startswith(url)})
+    # Of items whose addresses nest (/kb/ and /kb/regulations/), only the
+    # nearest is the current page's.
+    longest = max((len(entry["url"]) for entry in result if entry["active"]), default=0)
+    for entry in result:
+        entry["active"] = entry["active"] and len(entry["url"]) == longest
     return result
 
 

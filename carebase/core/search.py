@@ -148,12 +148,13 @@ def _fts5_query(parsed: list[QueryWord]) -> str:
     return " AND ".join(groups)
 
 
-def _tsquery(parsed: list[QueryWord]) -> str:
+def _tsquery(parsed: list[QueryWord], weights: str = "") -> str:
+    """`weights` ("AB") limits matches to lexemes of those weights."""
     groups = []
     for word in parsed:
-        options = [f"'{form}'" for form in _exact_forms(word)]
+        options = [f"'{form}'" + (f":{weights}" if weights else "") for form in _exact_forms(word)]
         if word.prefix:
-            options.append(f"'{word.prefix}':*")
+            options.append(f"'{word.prefix}':*{weights}")
         groups.append("(" + " | ".join(options) + ")")
     return " & ".join(groups)
 
@@ -463,3 +464,277 @@ def warm_up() -> None:
     """Load the dictionaries in the background, so that the first search or
     message of a server does not wait."""
     threading.Thread(target=load_dictionaries, daemon=True, name="search-warm-up").start()
+
+
+# --- Ranked search: few objects, read by relevance (the knowledge base) ---
+#
+# Conversations are found by filters and read in queue order; articles are
+# read in order of relevance. A ranked document keeps an object's terms in
+# three fields that weigh differently (title, summary and tags, body): FTS5
+# ranks them with bm25 and these column weights, PostgreSQL with ts_rank
+# over lexemes weighted A, B and C (1.0, 0.4 and 0.2).
+#
+# A query is first read with all its words required; when that finds fewer
+# than a page, documents holding only some of the words follow, still by
+# rank, so that a question typed as a sentence ("dlaczego nie widzę
+# połączeń w analytics") finds the article that answers it. Words that
+# carry no meaning (stopwords) are left out unless nothing else is left.
+# A word that no document holds, in any form, is taken for a typo and
+# replaced by the words of the vocabulary one edit away from it.
+
+BM25_WEIGHTS = (10.0, 4.0, 1.0)
+MIN_TYPO_WORD = 4
+MAX_CORRECTIONS = 8
+MAX_EXPANSION = 40  # terms a stem may stand for; more, and it stays a prefix
+RANK_CAP = 500
+STOPWORDS = frozenset(
+    fold(word)
+    for word in (  # noqa: SIM905
+        # Polish
+        "a aby ale bo by być czy dla do gdy gdzie i ich im jak jaki jakie jest już "
+        "ma mam mi mnie mogę może na nad nie nic o od po pod przez przy się są ta tak "
+        "te ten to tu w we z za ze że co kiedy dlaczego czemu jaka który która które "
+        "moje mój moja mój nasz nasze oraz lub albo też jeszcze czyli u "
+        # English
+        "the an and or of to in on at for from by with is are was be can do does did "
+        "how what why when where which who my our your i we you it its this that not "
+        "no into about as if me"
+    ).split()
+)
+ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@dataclass(frozen=True)
+class Hit:
+    object_id: int
+    score: float
+
+
+def set_ranked_document(kind: str, object_id: int, title: str, summary: str, body: str) -> None:
+    """Replace the object's ranked document by the terms of these texts."""
+    set_ranked_documents(kind, [(object_id, title, summary, body)])
+
+
+def set_ranked_documents(kind: str, rows: Iterable[tuple[int, str, str, str]]) -> None:
+    """Replace many objects' ranked documents at once: (id, title, summary, body)."""
+    from carebase.core.models import RankedDocument, SearchTerm
+
+    documents = []
+    vocabulary: set[str] = set()
+    for object_id, title, summary, body in rows:
+        fields = [terms(title), terms(summary), terms(body)]
+        for found in fields:
+            vocabulary.update(found)
+        documents.append(
+            RankedDocument(
+                kind=kind,
+                object_id=object_id,
+                title=join_terms(fields[0]),
+                summary=join_terms(fields[1]),
+                body=join_terms(fields[2]),
+            )
+        )
+    RankedDocument.objects.bulk_create(
+        documents,
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=["title", "summary", "body"],
+        batch_size=500,
+    )
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(kind=kind, term=term) for term in sorted(vocabulary) if len(term) <= 64],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+
+
+def remove_ranked_document(kind: str, object_id: int) -> None:
+    from carebase.core.models import RankedDocument
+
+    RankedDocument.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def ranked_query(kind: str, text: str, *, correct: bool = True) -> list[QueryWord]:
+    """What each meaningful word of the query matches, as the terms of the
+    kind's vocabulary it stands for (its forms, and the words its stem
+    begins), typos corrected; [] when nothing searchable is left.
+
+    `correct=False` leaves out the words no document holds instead of
+    correcting them: for text a person did not type as a search (a
+    conversation's message), which says enough in its other words."""
+    parsed = parse_query(text)
+    meaningful = [word for word in parsed if word.forms[0] not in STOPWORDS]
+    found = [_in_vocabulary(kind, word, correct) for word in (meaningful or parsed)]
+    return [word for word in found if word is not None]
+
+
+def _in_vocabulary(kind: str, word: QueryWord, correct: bool = True) -> QueryWord | None:
+    """The word as exact terms that documents hold. A stem becomes the
+    terms it begins, read from the vocabulary's index: matching a handful
+    of exact terms costs the full-text index a fraction of what a prefix
+    does (it reads every term of the prefix in every segment). A word no
+    document holds, in any form, is taken for a typo: the terms one edit
+    away stand for it."""
+    from carebase.core.models import SearchTerm
+
+    vocabulary = SearchTerm.objects.filter(kind=kind)
+    found = list(vocabulary.filter(term__in=word.forms).values_list("term", flat=True))
+    prefix = word.prefix
+    if prefix:
+        # A range, not LIKE: SQLite's LIKE ignores case and so its index.
+        begun = vocabulary.filter(term__gte=prefix, term__lt=prefix + "\uffff").order_by("term")
+        extended = list(begun.values_list("term", flat=True)[: MAX_EXPANSION + 1])
+        if len(extended) <= MAX_EXPANSION:
+            found += extended
+            prefix = ""
+    if found or prefix:
+        return QueryWord(forms=tuple(dict.fromkeys(found or word.forms)), prefix=prefix)
+    if not correct:
+        return None
+    typed = word.forms[0]
+    if len(typed) < MIN_TYPO_WORD:
+        return word
+    candidates = vocabulary.filter(Among("term", sorted(one_edit_away(typed))))
+    corrections = sorted(candidates.values_list("term", flat=True))[:MAX_CORRECTIONS]
+    return QueryWord(forms=tuple(corrections), prefix="") if corrections else word
+
+
+def one_edit_away(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away."""
+    splits = [(word[:index], word[index:]) for index in range(len(word) + 1)]
+    found = {left + right[1:] for left, right in splits if right}
+    found |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    found |= {left + char + right[1:] for left, right in splits if right for char in ALPHABET}
+    found |= {left + char + right for left, right in splits for char in ALPHABET}
+    found.discard(word)
+    return found
+
+
+def ranked(
+    kind: str, text: str, allowed: Any, limit: int = 10, parsed: list[QueryWord] | None = None
+) -> list[Hit]:
+    """The documents of `kind` that match the query, best first, among the
+    ids that the queryset `allowed` selects (the reader's visibility).
+
+    Read in tiers, each ranked, each only while the page is not full:
+    documents with every word in their title or summary (SQLite reads a
+    second index of those two fields alone); then with every word anywhere;
+    then with some of the words. A tier that matches more than RANK_CAP
+    documents ranks the RANK_CAP most recently indexed of them: ranking
+    costs a few microseconds a document, and a word found in most of 50,000
+    articles would cost more than the page may take."""
+    if parsed is None:
+        parsed = ranked_query(kind, text)
+    if not parsed:
+        return []
+    hits: list[Hit] = []
+    tiers = [(True, True), (True, False)]
+    if len(parsed) > 1:
+        tiers.append((False, False))
+    for every_word, head_only in tiers:
+        seen = {hit.object_id for hit in hits}
+        found = _ranked_sql(kind, parsed, allowed, limit + len(hits), every_word, head_only)
+        hits += [hit for hit in found if hit.object_id not in seen][: limit - len(hits)]
+        if len(hits) >= limit:
+            break
+    return hits
+
+
+def _ranked_sql(
+    kind: str,
+    parsed: list[QueryWord],
+    allowed: Any,
+    limit: int,
+    every_word: bool,
+    head_only: bool,
+) -> list[Hit]:
+    # No ORDER BY: the list is a set, and sorting it cost more than the search.
+    allowed_sql, allowed_params = allowed.order_by().values("pk").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        # Head only: lexemes of the title (A) and the summary (B).
+        query = _tsquery(parsed, "AB" if head_only else "")
+        if not every_word:
+            query = query.replace(") & (", ") | (")
+        # The candidates first, at most RANK_CAP of them, then their rank.
+        sql = (
+            "SELECT object_id, ts_rank(vector, to_tsquery('simple', %s)) AS score FROM ("  # noqa: S608
+            " SELECT object_id, vector FROM core_rankeddocument"
+            " WHERE kind = %s AND vector @@ to_tsquery('simple', %s)"
+            f" AND object_id IN ({allowed_sql}) LIMIT {RANK_CAP}) candidates"
+            " ORDER BY score DESC, object_id LIMIT %s"
+        )
+        params: tuple[Any, ...] = (query, kind, query, *allowed_params, limit)
+    else:
+        query = _fts5_query(parsed)
+        if not every_word:
+            query = query.replace(") AND (", ") OR (")
+        # Head only: the index of titles and summaries alone.
+        index = "core_rankeddocument_head" if head_only else "core_rankeddocument_fts"
+        weights = ", ".join(str(weight) for weight in BM25_WEIGHTS[: 2 if head_only else 3])
+        # The oldest of the RANK_CAP newest matches: FTS5 reads matches in
+        # rowid order, either way, without ranking them.
+        bound = (
+            f"SELECT coalesce(min(rowid), 0) FROM (SELECT rowid FROM {index}"  # noqa: S608
+            f" WHERE {index} MATCH %s ORDER BY rowid DESC LIMIT {RANK_CAP})"
+        )
+        sql = (
+            f"SELECT document.object_id, -bm25({index}, {weights}) AS score"  # noqa: S608
+            f" FROM {index} JOIN core_rankeddocument document ON document.id = {index}.rowid"
+            f" WHERE {index} MATCH %s AND {index}.rowid >= ({bound})"
+            f" AND document.kind = %s AND document.object_id IN ({allowed_sql})"
+            " ORDER BY score DESC, document.object_id LIMIT %s"
+        )
+        params = (query, query, kind, *allowed_params, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Hit(object_id, float(score)) for object_id, score in cursor.fetchall()]
+
+
+def _word_matches(token: str, forms: set[str], prefixes: tuple[str, ...]) -> bool:
+    folded = fold(token.lower())
+    if not any(folded[:3] == candidate[:3] for candidate in (*forms, *prefixes)):
+        return False  # cheap test first: most words of a text share no start
+    if folded in forms or (prefixes and folded.startswith(prefixes)):
+        return True
+    return any(
+        form in forms or (prefixes and form.startswith(prefixes))
+        for form in word_forms(token.lower())
+    )
+
+
+def highlight(text: str, parsed: list[QueryWord], length: int = 240) -> str:
+    """An excerpt of `text` about `length` characters long around the words
+    that match the query, escaped, the matches in <mark>: the snippet shown
+    under a search result."""
+    from django.utils.html import escape
+
+    forms = {form for word in parsed for form in word.forms}
+    prefixes = tuple(word.prefix for word in parsed if word.prefix)
+    matches = [
+        (found.start(), found.end(), fold(found.group().lower()))
+        for found in WORD.finditer(text[:20_000])
+        if _word_matches(found.group(), forms, prefixes)
+    ]
+    start = 0
+    if matches:
+        # The window holding the most distinct matching words wins.
+        best = -1
+        for first, _end, _word in matches:
+            inside = {word for begin, _e, word in matches if first <= begin < first + length}
+            if len(inside) > best:
+                best, start = len(inside), first
+        start = max(0, text.rfind(" ", 0, max(0, start - 40)) + 1)
+    end = min(len(text), start + length)
+    if end < len(text):
+        end = max(text.rfind(" ", start, end), start + length // 2)
+    pieces = ["…" if start > 0 else ""]
+    position = start
+    for begin, finish, _word in matches:
+        if begin < start or finish > end:
+            continue
+        pieces.append(escape(text[position:begin]))
+        pieces.append(f"<mark>{escape(text[begin:finish])}</mark>")
+        position = finish
+    pieces.append(escape(text[position:end]))
+    pieces.append("…" if end < len(text) else "")
+    return " ".join("".join(pieces).split())

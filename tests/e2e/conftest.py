@@ -31,6 +31,16 @@ def chromium_path() -> str:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def search_dictionaries():
+    """Load the lemma dictionaries once, before any page: a server does so at
+    start (core.search.warm_up); the live server would otherwise load them on
+    the first request that indexes or searches, for longer than a click waits."""
+    from carebase.core.search import load_dictionaries
+
+    load_dictionaries()
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
