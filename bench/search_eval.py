@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fresh_database import fresh_postgres_database  # noqa: E402 (beside this script)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -41,7 +43,7 @@ def main() -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        _fresh_postgres_database()
+        fresh_postgres_database("_eval")
     call_command("migrate", verbosity=0)
     from carebase.accounts.actions import do_create_user
     from carebase.accounts.models import User
@@ -102,27 +104,6 @@ def main() -> None:
     if options.misses:
         for query, language, expected, rank, top in misses:
             print(f"  MISS [{language}] {query!r}: expected {expected}, rank {rank}, top {top}")
-
-
-def _fresh_postgres_database() -> None:
-    """The evaluation needs the demo articles alone: a database of its own."""
-    from django.db import connection
-
-    name = connection.settings_dict["NAME"]
-    if not name.endswith("_eval"):
-        raise SystemExit(
-            "On PostgreSQL, point DATABASE_URL at a database named *_eval: it is emptied."
-        )
-    connection.close()
-    import psycopg
-
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"] or None, port=settings["PORT"] or None, user=settings["USER"],
-        dbname="postgres", autocommit=True,
-    ) as admin:  # fmt: skip
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":

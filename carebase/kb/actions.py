@@ -74,6 +74,28 @@ class ArticleData:
     translation_of: Article | None = None
     group: uuid.UUID | None = None  # the translation group, when known (imports)
 
+    @classmethod
+    def of(cls, article: Article, **changes: Any) -> ArticleData:
+        """The article as it stands (its pending text, if any), with `changes`."""
+        text = article.pending or {}
+        values: dict[str, Any] = {
+            "title": text.get("title", article.title),
+            "body": text.get("body", article.body),
+            "summary": text.get("summary", article.summary),
+            "language": article.language,
+            "kind": article.kind,
+            "visibility": article.visibility,
+            "slug": article.slug,
+            "category": article.category,
+            "tags": [tag.name for tag in article.tags.all()],
+            "reader_roles": [group.name for group in article.readers.all()],
+            "owner": article.owner,
+            "must_read_roles": [group.name for group in article.must_read_roles.all()],
+            "must_read_teams": list(article.must_read_teams.all()),
+            "review_every_days": article.review_every_days,
+        }
+        return cls(**{**values, **changes})
+
 
 def _check(data: ArticleData, article: Article | None = None) -> None:
     problems: dict[str, list[str]] = {}
@@ -499,6 +521,7 @@ def reindex_all(batch: int = 500) -> int:
             search.set_ranked_documents(SEARCH_KIND, rows)
             count, rows = count + len(rows), []
     search.set_ranked_documents(SEARCH_KIND, rows)
+    search.optimize_ranked_index()
     return count + len(rows)
 
 

@@ -44,23 +44,7 @@ def _by_slug(language: str, slug: str) -> Article | None:
 
 
 def _edit(article: Article, actor: Any, body: str, note: str, significant: bool = False) -> None:
-    data = ArticleData(
-        title=article.title,
-        body=body,
-        summary=article.summary,
-        language=article.language,
-        kind=article.kind,
-        visibility=article.visibility,
-        slug=article.slug,
-        category=article.category,
-        tags=[tag.name for tag in article.tags.all()],
-        reader_roles=[group.name for group in article.readers.all()],
-        owner=article.owner,
-        must_read_roles=[group.name for group in article.must_read_roles.all()],
-        must_read_teams=list(article.must_read_teams.all()),
-        review_every_days=article.review_every_days,
-    )
-    do_update_article(article, data, actor)
+    do_update_article(article, ArticleData.of(article, body=body), actor)
     do_publish_article(article, actor, note=note, significant=significant)
 
 

@@ -70,17 +70,7 @@ def new_version(
 ) -> Article:
     """Publish a changed text of the regulation, keeping who must read it."""
     regulation.refresh_from_db()
-    data = ArticleData(
-        title=regulation.title,
-        body=body,
-        language=regulation.language,
-        kind=regulation.kind,
-        visibility=regulation.visibility,
-        slug=regulation.slug,
-        owner=regulation.owner,
-        must_read_roles=list(regulation.must_read_roles.values_list("name", flat=True)),
-        must_read_teams=list(regulation.must_read_teams.all()),
-    )
+    data = ArticleData.of(regulation, body=body)
     with time_machine.travel(when or at(2026, 12, 10, 9, 0), tick=False):
         do_update_article(regulation, data, actor, publish=True, note=note, significant=significant)
     regulation.refresh_from_db()

@@ -2,6 +2,7 @@
 categories, articles, tags and translations there are: none per item."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from carebase.kb.models import Category
@@ -54,6 +55,10 @@ def test_a_page_makes_a_fixed_number_of_queries(
     name, shelves, agent, customer, django_assert_max_num_queries
 ):
     url, most = PAGES[name]
+    if name == "search" and connection.vendor == "postgresql":
+        # Search reads through the GIN indexes (core.search._through_the_index):
+        # a savepoint, the planner's settings and their reset, once a search.
+        most += 4
     for client, extra in [(Client(), 0), (client_for(customer), 3), (client_for(agent), 3)]:
         client.get(url)  # the first request of a signed-in client loads its session
         with django_assert_max_num_queries(most + extra):
