@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.errors import HttpError
+from pydantic import AfterValidator
 
 MAX_LIMIT = 200
 
@@ -32,6 +34,21 @@ def decode_cursor(cursor: str) -> int:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise HttpError(400, "The cursor is not one this API gave out.") from None
 
+
+def _in_utc(value: datetime) -> datetime:
+    """A moment given with any offset, as UTC: ISO 8601 allows offsets that
+    PostgreSQL refuses (beyond ±15:59, such as +20:57), and a year-9999
+    moment west of UTC is past the last one Python can hold."""
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("This moment is out of range.") from None
+
+
+# A moment a client gives (a filter, a schedule): any offset, kept as UTC.
+Moment = Annotated[datetime, AfterValidator(_in_utc)]
 
 # A database id: bounded so that a huge number is a 422, not a database overflow.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]

@@ -72,7 +72,9 @@ def word_forms(word: str) -> tuple[str, ...]:
     """The word, its lemma and its lemma's lemma, folded, without repeats."""
     lemma = _lemma(word)
     forms = dict.fromkeys(fold(form) for form in (word, lemma, _lemma(lemma)))
-    return tuple(forms)
+    # A lemma may hold what no word does ("zaatar" -> "za'atar"): a quote in
+    # a full-text query is its syntax, not a letter.
+    return tuple(form for form in forms if WORD.fullmatch(form))
 
 
 def words(text: str) -> list[str]:
@@ -705,11 +707,13 @@ def _ranked_sql(
         # Head only: the index of titles and summaries alone.
         index = "core_rankeddocument_head" if head_only else "core_rankeddocument_fts"
         weights = ", ".join(str(weight) for weight in BM25_WEIGHTS[: 2 if head_only else 3])
-        # The oldest of the RANK_CAP newest matches: FTS5 reads matches in
-        # rowid order, either way, without ranking them.
+        # The oldest of the RANK_CAP newest matches the reader may see: FTS5
+        # reads matches in rowid order, either way, without ranking them.
         bound = (
-            f"SELECT coalesce(min(rowid), 0) FROM (SELECT rowid FROM {index}"  # noqa: S608
-            f" WHERE {index} MATCH %s ORDER BY rowid DESC LIMIT {RANK_CAP})"
+            f"SELECT coalesce(min(rowid), 0) FROM (SELECT {index}.rowid FROM {index}"  # noqa: S608
+            f" JOIN core_rankeddocument document ON document.id = {index}.rowid"
+            f" WHERE {index} MATCH %s AND document.kind = %s AND {allowed_sql}"
+            f" ORDER BY {index}.rowid DESC LIMIT {RANK_CAP})"
         )
         sql = (
             f"SELECT document.object_id, -bm25({index}, {weights}) AS score"  # noqa: S608
@@ -718,7 +722,7 @@ def _ranked_sql(
             f" AND document.kind = %s AND {allowed_sql}"
             " ORDER BY score DESC, document.object_id LIMIT %s"
         )
-        params = (query, query, kind, *allowed_params, limit)
+        params = (query, query, kind, *allowed_params, kind, *allowed_params, limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Hit(object_id, float(score)) for object_id, score in cursor.fetchall()]

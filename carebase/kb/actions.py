@@ -113,6 +113,8 @@ def _check(data: ArticleData, article: Article | None = None) -> None:
     unknown = [role for role in [*data.reader_roles, *data.must_read_roles] if role not in Role]
     if unknown:
         problems["reader_roles"] = [_("Unknown role: %(role)s.") % {"role": unknown[0]}]
+    if data.visibility == Visibility.ROLES and set(data.must_read_roles) - set(data.reader_roles):
+        problems["must_read_roles"] = [_("Who must read it must also be allowed to read it.")]
     if data.kind != ArticleKind.REGULATION and (data.must_read_roles or data.must_read_teams):
         problems["must_read_roles"] = [_("Only regulations are acknowledged by their readers.")]
     if data.kind == ArticleKind.REGULATION and data.visibility in (
@@ -252,10 +254,13 @@ def do_update_article(
     if article.is_live:
         unchanged = all(getattr(article, name) == value for name, value in text.items())
         article.pending = None if unchanged else {**text, "author": getattr(actor, "pk", None)}
+        if unchanged:
+            article.publish_at = None  # nothing is left to publish
     else:
         for name, value in text.items():
             setattr(article, name, value)
         article.body_html = render_markdown(article.body)
+        article.pending = None  # a draft's text is its own; an old pending edit is gone
     article.updated_at = timezone.now()
     try:
         with transaction.atomic():
@@ -288,6 +293,9 @@ def do_publish_article(
         article.body = article.pending["body"]
         article.pending = None
     elif article.is_live:
+        if article.publish_at is not None:
+            article.publish_at = None
+            article.save(update_fields=["publish_at"])
         return None
     now = timezone.now()
     number = article.version + 1
@@ -332,6 +340,18 @@ def _after_significant_change(article: Article, version: ArticleVersion) -> None
 
 
 @transaction.atomic
+def do_discard_changes(article: Article, actor: Any) -> Article:
+    """Drop the unpublished edit of a live article (and its schedule)."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.pending:
+        article.pending = None
+        article.publish_at = None
+        article.save(update_fields=["pending", "publish_at"])
+        record_event(EventKind.EDITED, article, actor, discarded=True)
+    return article
+
+
+@transaction.atomic
 def do_schedule_article(article: Article, at: datetime, actor: Any) -> Article:
     if at <= timezone.now():
         raise ValidationError({"publish_at": [_("Choose a moment in the future.")]})
@@ -371,6 +391,8 @@ def do_revert_article(
     if old is None:
         raise ValidationError({"version": [_("That version does not exist.")]})
     article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.pending:
+        raise ValidationError({"version": [_("Publish or discard the unpublished changes first.")]})
     article.pending = {
         "title": old.title,
         "summary": old.summary,
@@ -404,10 +426,17 @@ def do_mark_reviewed(article: Article, actor: Any) -> Article:
 
 
 @transaction.atomic
-def do_acknowledge(article: Article, user: Any) -> Acknowledgement:
-    """The person confirms having read the live version of a regulation."""
+def do_acknowledge(article: Article, user: Any, version: int | None = None) -> Acknowledgement:
+    """The person confirms having read the live version of a regulation
+    (`version`: the one they were shown; refused if another went live since)."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
     if not article.is_regulation or not article.is_live:
         raise ValidationError(_("Only a published regulation is acknowledged."))
+    if version is not None and version != article.version:
+        raise ValidationError(
+            _("Version %(number)s is live now: read it, then confirm.")
+            % {"number": article.version}
+        )
     acknowledgement, created = Acknowledgement.objects.get_or_create(
         article=article, user=user, version=article.version
     )
@@ -587,8 +616,11 @@ def required_readers(article: Article) -> QuerySet[User]:
 
 def regulations_for(user: Any) -> QuerySet[Article]:
     """The live regulations that ask this person to acknowledge them."""
+    from carebase.kb.access import visible_condition
+
     return (
         Article.objects.filter(kind=ArticleKind.REGULATION, status=ArticleStatus.PUBLISHED)
+        .filter(visible_condition(user))
         .filter(Q(must_read_roles__user=user) | Q(must_read_teams__members=user))
         .distinct()
     )

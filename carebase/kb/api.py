@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import Team, User
-from carebase.api.pagination import ERRORS, Id, PageParams, paginate
+from carebase.api.pagination import ERRORS, Id, Moment, PageParams, paginate
 from carebase.core import search
 from carebase.core.access import is_staff_member
 from carebase.crm.models import Language
@@ -78,7 +78,7 @@ class ArticleIn(Schema):
     must_read_teams: list[Id] = Field(default_factory=list, max_length=20)
     translation_of: Id | None = Field(None, description="The article this one translates.")
     review_every_days: int | None = Field(None, ge=1, le=3650)
-    publish_at: datetime | None = Field(None, description="Publish the draft at this moment.")
+    publish_at: Moment | None = Field(None, description="Publish the draft at this moment.")
     note: str = Field("", max_length=300, description="The change note of the version.")
 
 
@@ -102,7 +102,7 @@ class ArticlePatch(Schema):
         description="Publish the change as a new version; otherwise a published "
         "article keeps its live text and the change waits (`pending`).",
     )
-    publish_at: datetime | None = None
+    publish_at: Moment | None = None
     note: str = Field("", max_length=300)
     significant: bool = Field(
         False, description="Regulations: everyone must acknowledge the new version again."
@@ -154,16 +154,23 @@ class ArticleOut(Schema):
     def resolve_tags(article: Article) -> list[str]:
         return [tag.name for tag in article.tags.all()]
 
+    # Who may and must read it is the desk's business: shown to staff only.
     @staticmethod
-    def resolve_reader_roles(article: Article) -> list[str]:
+    def resolve_reader_roles(article: Article, context: Any) -> list[str]:
+        if not is_staff_member(context["request"].user):
+            return []
         return [group.name for group in article.readers.all()]
 
     @staticmethod
-    def resolve_must_read_roles(article: Article) -> list[str]:
+    def resolve_must_read_roles(article: Article, context: Any) -> list[str]:
+        if not is_staff_member(context["request"].user):
+            return []
         return [group.name for group in article.must_read_roles.all()]
 
     @staticmethod
-    def resolve_must_read_teams(article: Article) -> list[int]:
+    def resolve_must_read_teams(article: Article, context: Any) -> list[int]:
+        if not is_staff_member(context["request"].user):
+            return []
         return [team.pk for team in article.must_read_teams.all()]
 
     @staticmethod
@@ -474,7 +481,8 @@ def unpublish_article(request: AuthenticatedRequest, article_id: Id) -> Article:
     summary="Published versions, newest first",
 )
 def list_versions(request: AuthenticatedRequest, article_id: Id) -> dict[str, Any]:
-    article = _access(request.user, article_id)
+    """Editors only: an earlier version may hold what is no longer for readers."""
+    article = access_article_for_edit(request.user, article_id)
     return {"items": list(article.versions.all())}
 
 
@@ -489,7 +497,7 @@ def version_diff(
     from_version: int = Query(..., alias="from", ge=1),
     to_version: int = Query(..., alias="to", ge=1),
 ) -> dict[str, Any]:
-    article = _access(request.user, article_id)
+    article = access_article_for_edit(request.user, article_id)
     versions = {v.number: v for v in article.versions.filter(number__in=[from_version, to_version])}
     missing = [n for n in (from_version, to_version) if n not in versions]
     if missing:
@@ -553,7 +561,9 @@ def search_articles(
     articles = Article.objects.in_bulk([hit.object_id for hit in hits])
     items = []
     for hit in hits:
-        article = articles[hit.object_id]
+        article = articles.get(hit.object_id)
+        if article is None:
+            continue  # deleted since the search
         items.append(
             {
                 "id": article.pk,

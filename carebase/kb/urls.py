@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:article_id>/edit/", views.article_edit, name="edit"),
     path("<int:article_id>/publish/", views.article_publish, name="publish"),
     path("<int:article_id>/unpublish/", views.article_unpublish, name="unpublish"),
+    path("<int:article_id>/discard/", views.article_discard, name="discard"),
     path("<int:article_id>/delete/", views.article_delete, name="delete"),
     path("<int:article_id>/acknowledge/", views.article_acknowledge, name="acknowledge"),
     path("<int:article_id>/images/", views.article_image, name="image_upload"),

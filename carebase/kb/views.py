@@ -5,6 +5,7 @@ categories, and export."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -34,6 +35,7 @@ from carebase.kb.actions import (
     do_add_image,
     do_create_article,
     do_delete_article,
+    do_discard_changes,
     do_publish_article,
     do_revert_article,
     do_unpublish_article,
@@ -54,6 +56,7 @@ from carebase.kb.render import headings, render_markdown
 from carebase.kb.transfer import export_zip
 
 PAGE_SIZE = 50
+NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 def _require_staff(user: Any) -> None:
@@ -78,9 +81,10 @@ def article_list(request: AuthenticatedRequest) -> HttpResponse:
     for name, allowed in choices.items():
         if filters[name] in allowed:
             articles = articles.filter(**{name: filters[name]})
-    if filters["category"].isdigit():
-        articles = articles.filter(category_id=int(filters["category"]))
-    query = request.GET.get("q", "").strip()[:200]
+    category = _number(filters["category"], None)
+    if category is not None:
+        articles = articles.filter(category_id=category)
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     if query:
         # Drafts are not in the search index: editors find them by title.
         found = search.ranked(SEARCH_KIND, query, articles, limit=PAGE_SIZE)
@@ -128,7 +132,7 @@ def article_detail(request: AuthenticatedRequest, article_id: int) -> HttpRespon
     feedback = article.feedback.aggregate(
         yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
     )
-    translations = Article.objects.filter(group=article.group).exclude(pk=article.pk)
+    translations = staff_articles(request.user).filter(group=article.group).exclude(pk=article.pk)
     context = {
         "article": article,
         "editor": editor,
@@ -231,6 +235,14 @@ def article_publish(request: AuthenticatedRequest, article_id: int) -> HttpRespo
 
 @login_required
 @require_POST
+def article_discard(request: AuthenticatedRequest, article_id: int) -> HttpResponse:
+    do_discard_changes(access_article_for_edit(request.user, article_id), request.user)
+    messages.success(request, _("Discarded the unpublished changes."))
+    return redirect("kb:article", article_id)
+
+
+@login_required
+@require_POST
 def article_unpublish(request: AuthenticatedRequest, article_id: int) -> HttpResponse:
     article = access_article_for_edit(request.user, article_id)
     archive = request.POST.get("archive") == "1"
@@ -259,7 +271,7 @@ def article_acknowledge(request: AuthenticatedRequest, article_id: int) -> HttpR
     _require_staff(request.user)
     article = access_staff_article(request.user, article_id)
     try:
-        do_acknowledge(article, request.user)
+        do_acknowledge(article, request.user, _number(request.POST.get("version"), None))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -313,7 +325,9 @@ def article_versions(request: AuthenticatedRequest, article_id: int) -> HttpResp
 
 
 def _number(value: str | None, default: int | None) -> int | None:
-    return int(value) if value and value.isdigit() else default
+    """A number typed in an address; `default` for anything else ("²", a
+    hundred digits)."""
+    return int(value) if value and NUMBER.fullmatch(value) else default
 
 
 @login_required
@@ -341,8 +355,9 @@ def categories(request: AuthenticatedRequest) -> HttpResponse:
     _require_staff(request.user)
     editor = may_edit(request.user)
     edited = None
-    if request.GET.get("edit", "").isdigit():
-        edited = Category.objects.filter(pk=int(request.GET["edit"])).first()
+    edit = _number(request.GET.get("edit"), None)
+    if edit is not None:
+        edited = Category.objects.filter(pk=edit).first()
     if request.method == "POST":
         if not editor:
             raise PermissionDenied

@@ -19,7 +19,7 @@ from pydantic import field_validator
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import token_digest
 from carebase.api.limits import read_body
-from carebase.api.pagination import ERRORS, Id, PageParams, paginate
+from carebase.api.pagination import ERRORS, Id, Moment, PageParams, paginate
 from carebase.core.access import Perm, require_perm
 from carebase.telephony.access import access_call, calls_for, can_hear, sees_every_agent
 from carebase.telephony.actions import EventRejected, do_receive_pbx_event, do_store_recording
@@ -104,8 +104,8 @@ class CallFilters(Schema):
     disposition: Disposition | None = None
     direction: Direction | None = None
     line: str | None = Field(None, max_length=80)
-    since: datetime | None = Field(None, description="Started at or after this time.")
-    until: datetime | None = Field(None, description="Started before this time.")
+    since: Moment | None = Field(None, description="Started at or after this time.")
+    until: Moment | None = Field(None, description="Started before this time.")
     contact: Id | None = None
     ticket: Id | None = None
 
@@ -114,8 +114,8 @@ class CallFilters(Schema):
 
 
 class ReportPeriod(Schema):
-    since: datetime | None = Field(None, description="From (default: 30 days before until).")
-    until: datetime | None = Field(None, description="Up to, not including (default: now).")
+    since: Moment | None = Field(None, description="From (default: 30 days before until).")
+    until: Moment | None = Field(None, description="Up to, not including (default: now).")
 
     _iso = field_validator("since", "until", mode="before")(_moment)
     _zone = field_validator("since", "until")(_aware)

@@ -18,7 +18,7 @@ from pydantic import EmailStr, StringConstraints, field_validator
 
 from carebase.accounts.http import AuthenticatedRequest
 from carebase.accounts.models import Team, User
-from carebase.api.pagination import ERRORS, Id, PageParams, paginate
+from carebase.api.pagination import ERRORS, Id, Moment, PageParams, paginate
 from carebase.core.access import Perm, has_perm
 from carebase.crm.access import contacts_for
 from carebase.crm.actions import find_or_create_contact_by_email
@@ -180,12 +180,10 @@ class TicketFilters(Schema):
         "subjects, messages and notes, requesters and organizations; customers search the "
         "subjects and public replies they can see.",
     )
-    created_after: datetime | None = Field(None, description="Created at or after this time.")
-    created_before: datetime | None = Field(None, description="Created before this time.")
-    updated_since: datetime | None = Field(
-        None, description="Changed at or after this time (sync)."
-    )
-    updated_before: datetime | None = Field(None, description="Changed before this time.")
+    created_after: Moment | None = Field(None, description="Created at or after this time.")
+    created_before: Moment | None = Field(None, description="Created before this time.")
+    updated_since: Moment | None = Field(None, description="Changed at or after this time (sync).")
+    updated_before: Moment | None = Field(None, description="Changed before this time.")
     view: Id | None = Field(None, description="A saved view's id: its filters apply, then these.")
 
     @field_validator(
