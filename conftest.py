@@ -4,8 +4,14 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from carebase.testing import *  # noqa: F403  (fixtures: personas and clients)
+
+# Property tests check behaviour, not speed: on two busy cores one example
+# can take longer than Hypothesis's default 200 ms and fail a correct test.
+hypothesis_settings.register_profile("carebase", deadline=None)
+hypothesis_settings.load_profile("carebase")
 
 
 @pytest.fixture(autouse=True)
