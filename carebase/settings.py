@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "carebase.chat",
     "carebase.workflow",
     "carebase.kb",
+    "carebase.academy",
     "carebase.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("workflow/", include("carebase.workflow.urls")),
     path("kb/", include("carebase.kb.urls")),
     path("help/", include("carebase.kb.help_urls")),
+    path("academy/", include("carebase.academy.urls")),
     path("portal/", include("carebase.tickets.portal_urls")),
     path("", include("carebase.core.urls")),
 ]

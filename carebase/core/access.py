@@ -42,6 +42,14 @@ class Perm(models.TextChoices):
         "kb.edit",
         _("Write and publish knowledge base articles and see who read the regulations"),
     )
+    TEACH = (
+        "academy.teach",
+        _("Mentor trainees: see their progress, grade their answers, hold meetings and role-plays"),
+    )
+    MANAGE_ACADEMY = (
+        "academy.manage",
+        _("Write plans, quizzes and the certification pool, assign plans and see exam quality"),
+    )
 
 
 _EVERY_STAFF_ROLE = frozenset(STAFF_ROLES)
@@ -54,6 +62,8 @@ _HEAD_WORK = {
     Perm.CONFIGURE_CHAT,
     Perm.CONFIGURE_WORKFLOW,
     Perm.EDIT_KB,
+    Perm.TEACH,
+    Perm.MANAGE_ACADEMY,
 }
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -74,7 +84,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     ),
     Role.CS_MANAGER: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL, *_AGENT_WORK}),
     # Mentors teach from the knowledge base, and keep it up to date.
-    Role.MENTOR: frozenset({Perm.VIEW_CRM, Perm.EDIT_KB, *_AGENT_WORK}),
+    Role.MENTOR: frozenset({Perm.VIEW_CRM, Perm.EDIT_KB, Perm.TEACH, *_AGENT_WORK}),
     # Trainees answer real clients under supervision from their first weeks.
     Role.TRAINEE: frozenset({Perm.VIEW_CRM, *_AGENT_WORK}),
     Role.SALES: frozenset({Perm.VIEW_CRM, Perm.EDIT_CRM, Perm.EDIT_COMMERCIAL}),
