@@ -360,6 +360,22 @@ NEW_BAND_ROWS = 3
 
 
 def band_formset(quiz: Quiz | None, data: Any = None) -> Any:
+    return _one_query_for_sections(_band_formset(quiz, data))
+
+
+def _one_query_for_sections(formset: Any) -> Any:
+    """Every row's section menu lists the same sections: read them once, not
+    once a row."""
+    choices = [
+        ("", "---------"),
+        *((section.pk, str(section)) for section in Section.objects.all()),
+    ]
+    for form in formset:
+        form.fields["section"].choices = choices
+    return formset
+
+
+def _band_formset(quiz: Quiz | None, data: Any = None) -> Any:
     if data is not None:
         return BandFormSet(data, prefix="bands")
     order = {value: index for index, value in enumerate(Difficulty.values)}
