@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from carebase.academy import certification
@@ -109,7 +109,7 @@ def refusal_to_start(quiz: Quiz, user: Any, now: datetime) -> str | None:
     ready = next_start(quiz, user, now)
     if ready is not None:
         return _("You may try again from %(moment)s.") % {
-            "moment": timezone.localtime(ready).strftime("%Y-%m-%d %H:%M")
+            "moment": formats.date_format(timezone.localtime(ready), "SHORT_DATETIME_FORMAT")
         }
     if quiz.kind == QuizKind.CERTIFICATION:
         held = valid_certificate(quiz, user, now)
@@ -131,7 +131,10 @@ def do_start_attempt(quiz: Quiz, user: Any, now: datetime | None = None) -> Atte
     now = now or timezone.now()
     current = open_attempt(quiz, user)
     if current is not None:
-        return close_if_expired(current, now)
+        current = close_if_expired(current, now)
+        if current.is_open:
+            return current  # resumed
+        # Its time ran out unseen: closed as the worker would, and a new one may start.
     refusal = refusal_to_start(quiz, user, now)
     if refusal is not None:
         raise AttemptRefused(refusal)
@@ -284,6 +287,16 @@ def close_if_expired(attempt: Attempt, now: datetime | None = None) -> Attempt:
         if not locked.is_open:
             return locked
         return _close(locked, locked.deadline or now)
+
+
+def close_expired_attempts_of(user: Any, now: datetime | None = None) -> None:
+    """Before listing a person's attempts: none still shows "in progress"
+    after its time ran out (the worker may not have passed yet)."""
+    now = now or timezone.now()
+    for attempt in Attempt.objects.filter(
+        user=user, status=AttemptStatus.IN_PROGRESS, deadline__lt=now - GRACE
+    ):
+        close_if_expired(attempt, now)
 
 
 def close_expired_attempts(now: datetime | None = None) -> int:

@@ -125,7 +125,13 @@ def _quizzes(user: Any) -> QuerySet[Quiz]:
     return (
         visible_quizzes(user)
         .select_related("section")
-        .annotate(entry_count=Count("entries", distinct=True), drawn=Sum("blueprint__count"))
+        .annotate(
+            # What an attempt gets: questions waiting for review are left out.
+            entry_count=Count(
+                "entries", filter=Q(entries__question__status="active"), distinct=True
+            ),
+            drawn=Sum("blueprint__count"),
+        )
     )
 
 

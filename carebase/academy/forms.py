@@ -86,6 +86,9 @@ class GradeForm(forms.Form):
 
     feedback = forms.CharField(
         label=gettext_lazy("Feedback for the trainee"),
+        help_text=gettext_lazy(
+            "Shown in the trainee's review, unless the quiz's review shows the score only."
+        ),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),

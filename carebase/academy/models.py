@@ -77,7 +77,7 @@ class Difficulty(models.TextChoices):
 
 
 class QuestionStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("question status", "Active")
     NEEDS_REVIEW = "needs_review", _("Needs review")
     RETIRED = "retired", _("Retired")
 

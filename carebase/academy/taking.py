@@ -31,6 +31,7 @@ from carebase.academy.models import (
     AttemptStatus,
     Choice,
     QuestionKind,
+    QuestionStatus,
     Quiz,
     ReviewShows,
 )
@@ -202,7 +203,8 @@ def quiz_outline(quiz: Quiz) -> dict[str, Any]:
     if quiz.kind == "certification":
         count = sum(row.count for row in quiz.blueprint.all())
     else:
-        count = quiz.entries.count()
+        # What an attempt gets: questions waiting for review are left out.
+        count = quiz.entries.filter(question__status=QuestionStatus.ACTIVE).count()
     return {
         "question_count": count,
         "time_limit_minutes": quiz.time_limit_minutes,

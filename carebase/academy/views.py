@@ -44,6 +44,7 @@ from carebase.academy.actions import (
     RECERTIFY_BEFORE,
     AttemptRefused,
     GivenAnswer,
+    close_expired_attempts_of,
     close_if_expired,
     do_grade_answer,
     do_save_answers,
@@ -201,6 +202,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     require_staff(user)
     now = timezone.now()
+    close_expired_attempts_of(user, now)
     teaches = may_teach(user)
     manages = may_manage(user)
     has_plan = Assignment.objects.filter(trainee=user).exists()
@@ -238,6 +240,7 @@ def quiz_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def quiz_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     quiz = access_quiz(request.user, pk)
+    close_expired_attempts_of(request.user)
     now = timezone.now()
     current = open_attempt(quiz, request.user)
     if current is not None:
@@ -340,6 +343,12 @@ def _taking_page(request: AuthenticatedRequest, attempt: Attempt, now: datetime)
         "rows": shown,
         "count": len(rows),
         "answered": sum(1 for item in items if _has_answer(item)),
+        # Unanswered on the other pages: the page counts its own as they change.
+        "unanswered_elsewhere": sum(
+            1
+            for item in items
+            if not _has_answer(item) and all(row["item"] is not item for row in shown)
+        ),
         "one_per_page": one_per_page,
         "number": number,
         "pages": [{"number": item.position, "answered": _has_answer(item)} for item in items],

@@ -233,6 +233,28 @@ def _managed_quiz(pk: int) -> Quiz:
     return quiz
 
 
+def _warn_of_thin_bands(request: AuthenticatedRequest, quiz: Quiz) -> None:
+    """Saved, but a candidate would be refused: say so where it is seen."""
+    if quiz.kind != QuizKind.CERTIFICATION:
+        return
+    for band in pool_bands(quiz):
+        if band.wanted and band.eligible < band.wanted:
+            messages.warning(
+                request,
+                _(
+                    "%(section)s, %(band)s: the blueprint asks for %(wanted)s questions but "
+                    "only %(eligible)s can be drawn. Candidates are refused until the pool "
+                    "has more."
+                )
+                % {
+                    "section": band.section,
+                    "band": band.difficulty_label,
+                    "wanted": band.wanted,
+                    "eligible": band.eligible,
+                },
+            )
+
+
 def _quiz_form(request: AuthenticatedRequest, quiz: Quiz | None) -> HttpResponse:
     # A new quiz may become either kind: both the question picker and the
     # blueprint are offered. An existing one shows what its kind uses.
@@ -245,6 +267,7 @@ def _quiz_form(request: AuthenticatedRequest, quiz: Quiz | None) -> HttpResponse
             values, picked, blueprint = data
             saved = do_save_quiz(quiz, values, request.user, questions=picked, blueprint=blueprint)
             messages.success(request, _("Quiz saved."))
+            _warn_of_thin_bands(request, saved)
             return redirect("academy:quiz-manage-edit", saved.pk)
     else:
         form = QuizForm(instance=quiz)

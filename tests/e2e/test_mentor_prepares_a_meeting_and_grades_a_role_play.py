@@ -55,7 +55,7 @@ def test_a_mentor_prepares_holds_a_meeting_and_grades_a_role_play(signed_in):
     page.goto("/academy/meetings/")
     page.locator(f'tr[data-meeting="{meeting.pk}"]').get_by_role("link").click()
     expect(page).to_have_url(re.compile(rf"/academy/meetings/{meeting.pk}/$"))
-    expect(page.get_by_role("heading", name="Meeting with Tomek Nowy")).to_be_visible()
+    expect(page.get_by_role("heading", name="Mentor meeting — Tomek Nowy")).to_be_visible()
     page.get_by_role("button", name="Prepare agenda").click()
     expect(
         page.get_by_text("The agenda is prepared from the evidence as it is now.")

@@ -24,6 +24,15 @@ def test_a_trainee_takes_a_mixed_quiz_and_the_mentor_opens_the_shared_review(sig
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.locator("#countdown")).to_contain_text(re.compile(r"Time left: (20:00|19:5\d)"))
 
+    # Submitting with questions unanswered asks first; declined, nothing is sent.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Submit").click()
+    assert asked == [
+        "Questions not answered: 5. Submit anyway? Answers cannot change after submitting."
+    ]
+    expect(page.locator("#countdown")).to_be_visible()
+
     page.get_by_role("group", name="Question 1 of 5").get_by_label("Right", exact=True).check()
     multiple = page.get_by_role("group", name="Question 2 of 5")
     multiple.get_by_label("Right A").check()

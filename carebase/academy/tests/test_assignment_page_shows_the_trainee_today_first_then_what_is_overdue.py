@@ -49,5 +49,5 @@ def test_before_the_start_the_first_day_is_shown(mentor, trainee):
         page = client_for(trainee).get(f"/academy/assignments/{assignment.pk}/").content.decode()
     today = _section(page, "today")
     # The 11th is Independence Day: the plan starts on the 12th.
-    assert "Your plan starts on Thursday, 11/12/2026" in today and "Task 1" in today
+    assert "The plan starts on Thursday, 11/12/2026" in today and "Task 1" in today
     assert _section(page, "overdue") == ""

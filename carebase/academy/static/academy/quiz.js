@@ -54,10 +54,44 @@
     tick();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  // Submitting by hand asks first when questions are still unanswered: one
+  // click past "Next" must not end an exam (the timeout submit never asks).
+  function unanswered(form) {
+    var count = parseInt(form.getAttribute("data-unanswered-elsewhere") || "0", 10);
+    form.querySelectorAll("fieldset[data-question]").forEach(function (fieldset) {
+      var chosen = fieldset.querySelector("input:checked");
+      var typed = Array.prototype.some.call(
+        fieldset.querySelectorAll("input[type=text], textarea"),
+        function (field) { return field.value.trim() !== ""; }
+      );
+      if (!chosen && !typed) count += 1;
+    });
+    return count;
+  }
+
+  function guardSubmit() {
+    var form = document.getElementById("attempt-form");
+    if (!form) return;
+    form.querySelectorAll("[data-submit]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        var left = unanswered(form);
+        var text = form.getAttribute("data-confirm") || "";
+        if (left > 0 && text && !window.confirm(text.replace("%(count)s", String(left)))) {
+          event.preventDefault();
+        }
+      });
+    });
+  }
+
+  function ready() {
     start();
+    guardSubmit();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
 
