@@ -42,6 +42,10 @@ RISING_MAX_DIP = 0.02
 # Twenty points of facility gained between the first and last cohort is
 # more than changes in teaching usually explain for a single question.
 RISING_MIN_GAIN = 0.20
+# A question most takers already got right can only climb to the ceiling;
+# from there chance alone makes the twenty points (the demo's easy true/false
+# questions went .80 -> .91 -> 1.00 with nothing leaked).
+RISING_MAX_START = 0.80
 
 # Facilities and percents are floats built from float scores, so a figure
 # meant to be exactly 0.20 or 30 can come out a hair off (0.7 - 0.5 is
@@ -244,12 +248,15 @@ def rising_facility(cohorts: Sequence[tuple[str, int, float]]) -> bool:
     * facility never falls from one cohort to the next by more than
       RISING_MAX_DIP (0.02), and
     * the last cohort's facility exceeds the first's by at least
-      RISING_MIN_GAIN (0.20).
+      RISING_MIN_GAIN (0.20), and
+    * the first cohort's facility is below RISING_MAX_START (0.80).
     """
     facilities = [
         facility for _label, takers, facility in cohorts if takers >= RISING_MIN_COHORT_TAKERS
     ]
     if len(facilities) < RISING_MIN_COHORTS:
+        return False
+    if facilities[0] >= RISING_MAX_START - _TOLERANCE:
         return False
     for earlier, later in itertools.pairwise(facilities):
         if earlier - later > RISING_MAX_DIP + _TOLERANCE:

@@ -280,6 +280,8 @@ def test_rising_facility_is_false_for_a_dip_a_small_gain_or_a_flat_line() -> Non
     # Rises steadily but only .15 in all.
     assert not rising_facility([("Jan", 10, 0.50), ("Feb", 10, 0.55), ("Mar", 10, 0.65)])
     assert not rising_facility([("Jan", 10, 0.70), ("Feb", 10, 0.70), ("Mar", 10, 0.70)])
+    # Starting at the ceiling's doorstep (.80): a climb to 1.00 is chance.
+    assert not rising_facility([("Jan", 10, 0.80), ("Feb", 10, 0.91), ("Mar", 10, 1.00)])
     assert not rising_facility([])
 
 
