@@ -408,6 +408,22 @@ def _issue_certificate(attempt: Attempt, now: datetime) -> Certificate:
     return certificate
 
 
+def do_revoke_certificate(
+    certificate: Certificate, actor: Any, now: datetime | None = None
+) -> Certificate:
+    """A head withdraws a certificate (issued in error, or its holder's
+    knowledge no longer trusted). The public page then says "revoked"; once
+    revoked it stays revoked, and the holder may sit the exam again."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at is not None:
+            return certificate
+        certificate.revoked_at = now or timezone.now()
+        certificate.save(update_fields=["revoked_at"])
+        record_event(EventKind.CERTIFICATE_REVOKED, certificate, actor, code=certificate.code)
+    return certificate
+
+
 # Grading by the mentor -----------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from carebase.academy.actions_plans import (
     staff_people,
     teachers,
 )
-from carebase.academy.models import ItemKind, Plan, PlanRole, QuizKind
+from carebase.academy.models import Assignment, ItemKind, Plan, PlanRole, QuizKind
 from carebase.kb.access import readable_articles
 
 
@@ -155,7 +155,11 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["trainee"].queryset = staff_people()  # type: ignore[attr-defined]
+        # Those already on a plan cannot get a second one: not offered.
+        on_a_plan = Assignment.objects.filter(finished_at=None).values("trainee_id")
+        self.fields["trainee"].queryset = staff_people().exclude(  # type: ignore[attr-defined]
+            pk__in=on_a_plan
+        )
         self.fields["mentor"].queryset = teachers()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

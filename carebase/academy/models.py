@@ -645,6 +645,7 @@ class EventKind(models.TextChoices):
     ATTEMPT_SUBMITTED = "academy.attempt_submitted", _("Quiz submitted")
     ATTEMPT_GRADED = "academy.attempt_graded", _("Quiz graded")
     CERTIFIED = "academy.certified", _("Certificate issued")
+    CERTIFICATE_REVOKED = "academy.certificate_revoked", _("Certificate revoked")
     QUESTION_FLAGGED = "academy.question_flagged", _("Question flagged for review")
     QUESTION_RETIRED = "academy.question_retired", _("Question retired")
     QUESTION_CHANGED = "academy.question_changed", _("Question changed")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("attempts/<int:pk>/grade/", views.grade_attempt, name="grade"),
     path("grading/", views.grading_queue, name="grading"),
     path("certificates/", views.certificates, name="certificates"),
+    path("certificates/<int:pk>/revoke/", views.revoke_certificate, name="revoke"),
     # Public: a certificate's verification page, and a shared review (signed).
     path("verify/<str:code>/", views.verify_certificate, name="verify"),
     path("shared/<str:token>/", views.shared_review, name="shared"),

@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -47,6 +47,7 @@ from carebase.academy.actions import (
     close_expired_attempts_of,
     close_if_expired,
     do_grade_answer,
+    do_revoke_certificate,
     do_save_answers,
     do_start_attempt,
     do_submit_attempt,
@@ -637,12 +638,25 @@ def certificates(request: AuthenticatedRequest) -> HttpResponse:
     else:
         others = None
     context = {
+        "manages": may_manage(user),
         "mine": _certificate_rows(Certificate.objects.filter(user=user), now),
         "others": _certificate_rows(others.order_by("user__last_name", "-issued_at"), now)
         if others is not None
         else None,
     }
     return render(request, "academy/certificates.html", context)
+
+
+@login_required
+@require_POST
+def revoke_certificate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Heads withdraw a certificate; everyone else: 404."""
+    if not may_manage(request.user):
+        raise Http404
+    certificate = get_object_or_404(Certificate, pk=pk)
+    do_revoke_certificate(certificate, request.user)
+    messages.success(request, _("Certificate %(code)s revoked.") % {"code": certificate.code})
+    return redirect("academy:certificates")
 
 
 @require_GET
