@@ -93,13 +93,6 @@ def may_adjust(user: Any, assignment: Assignment) -> bool:
     return bool(may_teach(user) and assignment.mentor_id == _user_pk(user))
 
 
-def access_assignment_to_adjust(user: Any, pk: int) -> Assignment:
-    assignment = access_assignment(user, pk)
-    if not may_adjust(user, assignment):
-        raise PermissionDenied
-    return assignment
-
-
 def mentees_of(user: Any) -> QuerySet[Any]:
     """The users whose work the user may review as their mentor (or all, for
     managers): the trainees of assignments they mentor."""
